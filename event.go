@@ -1,0 +1,793 @@
+package alb
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"math/bits"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// ErrMalformedEvent is matched, with errors.Is, by every error that reports
+// an event payload that is not a well-formed ALB event.
+var ErrMalformedEvent = errors.New("alb: malformed ALB event")
+
+// EventError reports why an event payload could not be decoded. It matches
+// ErrMalformedEvent with errors.Is.
+type EventError struct {
+	Offset int    // byte offset in the payload at which decoding stopped
+	Reason string // what was expected or found there
+}
+
+// Error returns "alb: malformed ALB event at byte N: reason".
+func (e *EventError) Error() string {
+	return "alb: malformed ALB event at byte " + strconv.Itoa(e.Offset) + ": " + e.Reason
+}
+
+// Is reports whether target is ErrMalformedEvent.
+func (e *EventError) Is(target error) bool { return target == ErrMalformedEvent }
+
+// maxNesting is the deepest nesting of arrays and objects accepted in an
+// event, counting the event object itself as 1. It is the limit of
+// encoding/json, so that both accept and reject the same payloads.
+const maxNesting = 10000
+
+// The four collections an event can carry. Only the pair matching the mode is
+// used; the other pair is decoded (it must be well-formed) and ignored.
+const (
+	colHeaders = iota
+	colMultiHeaders
+	colQuery
+	colMultiQuery
+	numCols
+)
+
+// request is the decoded view of one ALB event.
+//
+// Every string in it is a view into the payload given to decodeEvent: it is
+// valid for as long as that byte slice is not modified, which Invoke
+// guarantees by decoding a private copy that it never reuses.
+type request struct {
+	method         string
+	rawPath        string // the path exactly as sent, still percent-encoded
+	body           string // the body exactly as sent: base64 text when isBase64
+	isBase64       bool
+	targetGroupARN string
+
+	// multiValue reports the target group's mode: true when the event
+	// carried a non-null "multiValueHeaders" object (contract rule 3).
+	multiValue bool
+
+	// headers and query are the mode's collections, in event order. Header
+	// names are as sent (the ALB lower-cases them); query keys and values
+	// are raw, still percent-encoded (rule 8). In multi-value mode each
+	// array element is one field, so a name may repeat.
+	headers []field
+	query   []field
+
+	cols [numCols][]field // storage for the four collections, reused
+}
+
+// reset empties r for reuse, dropping every reference into the previous
+// payload so that a pooled request keeps nothing of it alive.
+func (r *request) reset() {
+	for i := range r.cols {
+		clear(r.cols[i])
+		r.cols[i] = r.cols[i][:0]
+	}
+	cols := r.cols
+	*r = request{cols: cols}
+}
+
+// decodeEvent decodes an ALB event from buf into r, replacing what r held.
+//
+// It makes one pass over buf and builds no generic JSON tree: the strings in
+// r are views into buf, and JSON escapes are resolved in place, so buf is
+// modified and must not be decoded again or changed afterwards. Decoding
+// allocates nothing once r's collections have grown to the event's size.
+//
+// The schema is the ALB's (events.ALBTargetGroupRequest): keys are matched
+// exactly, unknown keys are skipped at any depth, a null or missing field is
+// empty (rule 4), a null string is "". A leading UTF-8 byte order mark is
+// accepted. Bytes that are not valid UTF-8 are passed through unchanged
+// (the ALB itself rejects such requests, rule 16). Anything else that is not
+// well-formed JSON, a value of the wrong type for a known key, a top-level
+// value that is not an object, and nesting deeper than encoding/json's limit
+// of 10000 give an *EventError.
+func decodeEvent(buf []byte, r *request) error {
+	r.reset()
+	d := decoder{buf: buf}
+	if len(buf) >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF {
+		d.pos = 3
+	}
+	multi := false
+	d.space()
+	if err := d.open('{', "the event is not a JSON object"); err != nil {
+		return err
+	}
+	for more := d.more('}'); more; {
+		key, err := d.key()
+		if err != nil {
+			return err
+		}
+		switch key {
+		case "httpMethod":
+			r.method, err = d.stringOrNull(`"httpMethod" is not a string`)
+		case "path":
+			r.rawPath, err = d.stringOrNull(`"path" is not a string`)
+		case "body":
+			r.body, err = d.stringOrNull(`"body" is not a string`)
+		case "isBase64Encoded":
+			r.isBase64, err = d.boolOrNull(`"isBase64Encoded" is not a boolean`)
+		case "headers":
+			_, err = d.stringMap(&r.cols[colHeaders], `"headers" is not an object of strings`)
+		case "queryStringParameters":
+			_, err = d.stringMap(&r.cols[colQuery], `"queryStringParameters" is not an object of strings`)
+		case "multiValueHeaders":
+			multi, err = d.arrayMap(&r.cols[colMultiHeaders], `"multiValueHeaders" is not an object of string arrays`)
+		case "multiValueQueryStringParameters":
+			_, err = d.arrayMap(&r.cols[colMultiQuery], `"multiValueQueryStringParameters" is not an object of string arrays`)
+		case "requestContext":
+			err = d.requestContext(r)
+		default:
+			err = d.skip(1)
+		}
+		if err != nil {
+			return err
+		}
+		if more, err = d.next('}', "the event object"); err != nil {
+			return err
+		}
+	}
+	d.space()
+	if d.pos != len(buf) {
+		return d.fail("data after the event object")
+	}
+	r.multiValue = multi
+	if multi {
+		r.headers, r.query = r.cols[colMultiHeaders], r.cols[colMultiQuery]
+	} else {
+		r.headers, r.query = r.cols[colHeaders], r.cols[colQuery]
+	}
+	return nil
+}
+
+// decoder is the cursor of decodeEvent over one payload.
+type decoder struct {
+	buf []byte
+	pos int
+}
+
+func (d *decoder) fail(reason string) error {
+	return &EventError{Offset: d.pos, Reason: reason}
+}
+
+// space skips JSON white space.
+func (d *decoder) space() {
+	for d.pos < len(d.buf) {
+		switch d.buf[d.pos] {
+		case ' ', '\n', '\t', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+// open consumes the byte c, which opens an object or array, or fails with
+// reason.
+func (d *decoder) open(c byte, reason string) error {
+	if d.pos < len(d.buf) && d.buf[d.pos] == c {
+		d.pos++
+		return nil
+	}
+	return d.fail(reason)
+}
+
+// more is called right after an opening bracket. It reports whether the
+// container has members, consuming the closing byte if it does not.
+func (d *decoder) more(closing byte) bool {
+	d.space()
+	if d.pos < len(d.buf) && d.buf[d.pos] == closing {
+		d.pos++
+		return false
+	}
+	return true
+}
+
+// next is called after a member. It consumes the ',' before another member
+// (and reports true) or the closing byte (and reports false).
+func (d *decoder) next(closing byte, what string) (bool, error) {
+	d.space()
+	if d.pos < len(d.buf) {
+		switch d.buf[d.pos] {
+		case ',':
+			d.pos++
+			d.space()
+			return true, nil
+		case closing:
+			d.pos++
+			return false, nil
+		}
+	}
+	return false, d.fail("expected ',' or '" + string(closing) + "' in " + what)
+}
+
+// key decodes an object key and the ':' after it, leaving the cursor on the
+// value.
+func (d *decoder) key() (string, error) {
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '"' {
+		return "", d.fail("expected a string key")
+	}
+	k, err := d.str()
+	if err != nil {
+		return "", err
+	}
+	d.space()
+	if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
+		return "", d.fail("expected ':' after an object key")
+	}
+	d.pos++
+	d.space()
+	return k, nil
+}
+
+// literal consumes the JSON literal lit ("null", "true" or "false").
+func (d *decoder) literal(lit string) bool {
+	if len(d.buf)-d.pos >= len(lit) && string(d.buf[d.pos:d.pos+len(lit)]) == lit {
+		d.pos += len(lit)
+		return true
+	}
+	return false
+}
+
+// stringOrNull decodes a string, or null as "".
+func (d *decoder) stringOrNull(reason string) (string, error) {
+	if d.pos < len(d.buf) {
+		switch d.buf[d.pos] {
+		case '"':
+			return d.str()
+		case 'n':
+			if d.literal("null") {
+				return "", nil
+			}
+		}
+	}
+	return "", d.typeError(reason)
+}
+
+// boolOrNull decodes true or false, or null as false.
+func (d *decoder) boolOrNull(reason string) (bool, error) {
+	switch {
+	case d.literal("true"):
+		return true, nil
+	case d.literal("false"), d.literal("null"):
+		return false, nil
+	}
+	return false, d.typeError(reason)
+}
+
+// typeError reports a value of the wrong type for a known key. A value that
+// is not even well-formed JSON is reported as such instead.
+func (d *decoder) typeError(reason string) error {
+	at := d.pos
+	if err := d.skip(1); err != nil {
+		return err
+	}
+	return &EventError{Offset: at, Reason: reason}
+}
+
+// stringMap decodes an object of strings (or null) into col, one field per
+// member. It reports whether the value was an object.
+func (d *decoder) stringMap(col *[]field, reason string) (bool, error) {
+	if d.literal("null") {
+		return false, nil
+	}
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '{' {
+		return false, d.typeError(reason)
+	}
+	d.pos++
+	for more := d.more('}'); more; {
+		name, err := d.key()
+		if err != nil {
+			return false, err
+		}
+		value, err := d.stringOrNull(reason)
+		if err != nil {
+			return false, err
+		}
+		*col = append(*col, field{name, value})
+		if more, err = d.next('}', "an object"); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// arrayMap decodes an object of string arrays (or null) into col, one field
+// per array element, in order. It reports whether the value was an object.
+func (d *decoder) arrayMap(col *[]field, reason string) (bool, error) {
+	if d.literal("null") {
+		return false, nil
+	}
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '{' {
+		return false, d.typeError(reason)
+	}
+	d.pos++
+	for more := d.more('}'); more; {
+		name, err := d.key()
+		if err != nil {
+			return false, err
+		}
+		switch {
+		case d.literal("null"):
+		case d.pos < len(d.buf) && d.buf[d.pos] == '[':
+			d.pos++
+			for elems := d.more(']'); elems; {
+				value, err := d.stringOrNull(reason)
+				if err != nil {
+					return false, err
+				}
+				*col = append(*col, field{name, value})
+				if elems, err = d.next(']', "an array"); err != nil {
+					return false, err
+				}
+			}
+		default:
+			return false, d.typeError(reason)
+		}
+		if more, err = d.next('}', "an object"); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// requestContext decodes {"elb": {"targetGroupArn": "..."}}, skipping
+// anything else.
+func (d *decoder) requestContext(r *request) error {
+	const reason = `"requestContext" is not an object`
+	if d.literal("null") {
+		return nil
+	}
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '{' {
+		return d.typeError(reason)
+	}
+	d.pos++
+	for more := d.more('}'); more; {
+		key, err := d.key()
+		if err != nil {
+			return err
+		}
+		if key == "elb" {
+			err = d.elb(r)
+		} else {
+			err = d.skip(2)
+		}
+		if err != nil {
+			return err
+		}
+		if more, err = d.next('}', `"requestContext"`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *decoder) elb(r *request) error {
+	const reason = `"requestContext.elb" is not an object`
+	if d.literal("null") {
+		return nil
+	}
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '{' {
+		return d.typeError(reason)
+	}
+	d.pos++
+	for more := d.more('}'); more; {
+		key, err := d.key()
+		if err != nil {
+			return err
+		}
+		if key == "targetGroupArn" {
+			r.targetGroupARN, err = d.stringOrNull(`"targetGroupArn" is not a string`)
+		} else {
+			err = d.skip(3)
+		}
+		if err != nil {
+			return err
+		}
+		if more, err = d.next('}', `"requestContext.elb"`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// strStop marks the bytes that end the fast scan of a string: the closing
+// quote, a backslash and the control characters JSON forbids inside strings.
+var strStop = [256]bool{
+	'"': true, '\\': true,
+	0x00: true, 0x01: true, 0x02: true, 0x03: true, 0x04: true, 0x05: true, 0x06: true, 0x07: true,
+	0x08: true, 0x09: true, 0x0A: true, 0x0B: true, 0x0C: true, 0x0D: true, 0x0E: true, 0x0F: true,
+	0x10: true, 0x11: true, 0x12: true, 0x13: true, 0x14: true, 0x15: true, 0x16: true, 0x17: true,
+	0x18: true, 0x19: true, 0x1A: true, 0x1B: true, 0x1C: true, 0x1D: true, 0x1E: true, 0x1F: true,
+}
+
+// scanString returns the index of the first byte at or after i that strStop
+// marks, or len(b). It tests eight bytes at a time: in each word, a byte that
+// is '"' or '\\' becomes zero after an XOR, and the classic "has a byte
+// below n" test flags zero bytes and control characters alike. The lowest
+// flagged byte is always a true one (a borrow only runs upwards), so the
+// first stop is exact.
+func scanString(b []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q := w ^ (ones * '"')
+		s := w ^ (ones * '\\')
+		if m := ((q-ones)&^q | (s-ones)&^s | (w-ones*0x20)&^w) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && !strStop[b[i]] {
+		i++
+	}
+	return i
+}
+
+// str decodes the string whose opening quote is at d.pos and returns a view
+// of its contents, resolving escapes in place.
+func (d *decoder) str() (string, error) {
+	buf := d.buf
+	start := d.pos + 1
+	i := scanString(buf, start)
+	if i < len(buf) && buf[i] == '"' {
+		d.pos = i + 1
+		return view(buf[start:i]), nil
+	}
+	return d.strEscaped(start, i)
+}
+
+// strEscaped finishes a string from i, the first byte the fast scan stopped
+// at that is not the closing quote. Every escape decodes to no more bytes
+// than it occupies, so the decoded text is written over the string itself:
+// w never passes i.
+func (d *decoder) strEscaped(start, i int) (string, error) {
+	buf := d.buf
+	w := i
+	for {
+		if i >= len(buf) {
+			d.pos = len(buf)
+			return "", d.fail("unterminated string")
+		}
+		switch c := buf[i]; {
+		case c == '"':
+			d.pos = i + 1
+			return view(buf[start:w]), nil
+		case c < 0x20:
+			d.pos = i
+			return "", d.fail("control character in a string")
+		case c != '\\':
+			// Copy the run of ordinary bytes up to the next stop.
+			j := scanString(buf, i+1)
+			w += copy(buf[w:], buf[i:j])
+			i = j
+			continue
+		}
+		if i+1 >= len(buf) {
+			d.pos = len(buf)
+			return "", d.fail("unterminated string")
+		}
+		switch buf[i+1] {
+		case '"', '\\', '/':
+			buf[w] = buf[i+1]
+		case 'b':
+			buf[w] = '\b'
+		case 'f':
+			buf[w] = '\f'
+		case 'n':
+			buf[w] = '\n'
+		case 'r':
+			buf[w] = '\r'
+		case 't':
+			buf[w] = '\t'
+		case 'u':
+			r := hex4(buf[i+2:])
+			if r < 0 {
+				d.pos = i
+				return "", d.fail(`invalid \u escape`)
+			}
+			i += 6
+			if isSurrogate(r) {
+				// A high surrogate followed by an escaped low one is
+				// one character; any other surrogate is U+FFFD, as in
+				// encoding/json.
+				if lo := hex4u(buf[i:]); r < 0xDC00 && lo >= 0xDC00 && lo < 0xE000 {
+					r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			w += utf8.EncodeRune(buf[w:], r)
+			continue
+		default:
+			d.pos = i
+			return "", d.fail("invalid escape in a string")
+		}
+		w++
+		i += 2
+	}
+}
+
+func isSurrogate(r rune) bool { return r >= 0xD800 && r < 0xE000 }
+
+// hex4 decodes the four hex digits at the start of b, or returns -1.
+func hex4(b []byte) rune {
+	if len(b) < 4 {
+		return -1
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// hex4u decodes a \uXXXX escape at the start of b, or returns -1.
+func hex4u(b []byte) rune {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+		return -1
+	}
+	return hex4(b[2:])
+}
+
+// skip validates and skips one JSON value of any type. depth is the nesting
+// of the container that holds the value (the event object is 1). It keeps
+// its own stack of open containers, one bit each, so deep input cannot
+// exhaust the goroutine stack.
+func (d *decoder) skip(depth int) error {
+	var stack [(maxNesting + 63) / 64]uint64 // bit set: object; clear: array
+	base := depth
+	for {
+		// Parse one value; containers push and loop back here for their
+		// first member.
+		d.space()
+		if d.pos >= len(d.buf) {
+			return d.fail("unexpected end of the event")
+		}
+		switch c := d.buf[d.pos]; c {
+		case '{', '[':
+			if depth >= maxNesting {
+				return d.fail("nesting deeper than 10000")
+			}
+			d.pos++
+			n := depth - base
+			if c == '{' {
+				stack[n/64] |= 1 << (n % 64)
+			} else {
+				stack[n/64] &^= 1 << (n % 64)
+			}
+			depth++
+			if !d.more(c + 2) { // '{'+2 is '}', '['+2 is ']'
+				depth--
+				break
+			}
+			if c == '{' {
+				if _, err := d.key(); err != nil {
+					return err
+				}
+			}
+			continue
+		case '"':
+			if _, err := d.str(); err != nil {
+				return err
+			}
+		case 't':
+			if !d.literal("true") {
+				return d.fail("invalid literal")
+			}
+		case 'f':
+			if !d.literal("false") {
+				return d.fail("invalid literal")
+			}
+		case 'n':
+			if !d.literal("null") {
+				return d.fail("invalid literal")
+			}
+		default:
+			if err := d.number(); err != nil {
+				return err
+			}
+		}
+		// A value is complete: close containers until one has another
+		// member, or the value we were asked to skip is done.
+		for {
+			if depth == base {
+				return nil
+			}
+			n := depth - 1 - base
+			object := stack[n/64]&(1<<(n%64)) != 0
+			closing := byte(']')
+			if object {
+				closing = '}'
+			}
+			more, err := d.next(closing, "a value")
+			if err != nil {
+				return err
+			}
+			if more {
+				if object {
+					if _, err := d.key(); err != nil {
+						return err
+					}
+				}
+				break
+			}
+			depth--
+		}
+	}
+}
+
+// number validates and skips a JSON number.
+func (d *decoder) number() error {
+	b, i := d.buf, d.pos
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		i = digits(b, i)
+	default:
+		return d.fail("invalid value")
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digits(b, i+1)
+		if j == i+1 {
+			d.pos = j
+			return d.fail("invalid number")
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			d.pos = j
+			return d.fail("invalid number")
+		}
+		i = j
+	}
+	d.pos = i
+	return nil
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// view returns b's bytes as a string without copying. The caller promises
+// that b is never modified afterwards.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// errBadBase64 reports a body flagged as base64 that does not decode.
+var errBadBase64 = errors.New("alb: request body is not valid base64")
+
+// decodedBody returns the request body, base64-decoded when the event said
+// so (rule 17: the flag alone decides, never the content type). A text body
+// is returned without copying, as a view of the payload; a base64 body is
+// decoded into a new slice.
+func (r *request) decodedBody() ([]byte, error) {
+	if !r.isBase64 {
+		return unsafe.Slice(unsafe.StringData(r.body), len(r.body)), nil
+	}
+	b, err := base64.StdEncoding.DecodeString(r.body)
+	if err != nil {
+		return nil, errBadBase64
+	}
+	return b, nil
+}
+
+// header returns the value of the named header, matched ASCII
+// case-insensitively: the last occurrence in single-value mode (the ALB's own
+// rule for repeated headers, rule 5), the first in multi-value mode.
+func (r *request) header(name string) (string, bool) {
+	value, found := "", false
+	for i := range r.headers {
+		if equalFoldASCII(r.headers[i].name, name) {
+			if r.multiValue {
+				return r.headers[i].value, true
+			}
+			value, found = r.headers[i].value, true
+		}
+	}
+	return value, found
+}
+
+// queryValue returns the decoded value of the query parameter whose decoded
+// key is key: the last occurrence in single-value mode, the first in
+// multi-value mode. Matching decodes on the fly and does not allocate; the
+// value is decoded by unescapeQuery.
+func (r *request) queryValue(key string) (string, bool) {
+	value, found := "", false
+	for i := range r.query {
+		if queryKeyEqual(r.query[i].name, key) {
+			if r.multiValue {
+				return unescapeQuery(r.query[i].value), true
+			}
+			value, found = r.query[i].value, true
+		}
+	}
+	if !found {
+		return "", false
+	}
+	return unescapeQuery(value), true
+}
+
+// appendRawQuery appends the query string as the client sent it, as far as
+// the event preserves it: rawKey=rawValue pairs joined with '&', in event
+// order, without escaping again (rule 11). A query with no fields appends
+// nothing.
+func (r *request) appendRawQuery(dst []byte) []byte {
+	for i, f := range r.query {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = append(dst, f.name...)
+		dst = append(dst, '=')
+		dst = append(dst, f.value...)
+	}
+	return dst
+}
+
+// equalFoldASCII reports whether a and b are equal under ASCII case folding.
+// Header names are ASCII tokens, so Unicode folding is never needed.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		ca, cb := a[i], b[i]
+		if ca == cb {
+			continue
+		}
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return false
+		}
+	}
+	return true
+}
