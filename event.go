@@ -722,7 +722,7 @@ func (r *request) decodedBody() ([]byte, error) {
 func (r *request) header(name string) (string, bool) {
 	value, found := "", false
 	for i := range r.headers {
-		if equalFoldASCII(r.headers[i].name, name) {
+		if equalFold(r.headers[i].name, name) {
 			if r.multiValue {
 				return r.headers[i].value, true
 			}
@@ -766,28 +766,4 @@ func (r *request) appendRawQuery(dst []byte) []byte {
 		dst = append(dst, f.value...)
 	}
 	return dst
-}
-
-// equalFoldASCII reports whether a and b are equal under ASCII case folding.
-// Header names are ASCII tokens, so Unicode folding is never needed.
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if ca == cb {
-			continue
-		}
-		if 'A' <= ca && ca <= 'Z' {
-			ca += 'a' - 'A'
-		}
-		if 'A' <= cb && cb <= 'Z' {
-			cb += 'a' - 'A'
-		}
-		if ca != cb {
-			return false
-		}
-	}
-	return true
 }
