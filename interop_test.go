@@ -47,3 +47,28 @@ func TestRequestFromEventReuse(t *testing.T) {
 		t.Fatalf("single-value event after a multi-value one gave %+v", r)
 	}
 }
+
+func TestResponseEventNeverNilMaps(t *testing.T) {
+	var e encoder
+	for _, multi := range []bool{false, true} {
+		r := response{status: 201, headers: []field{{"Content-Type", "text/plain"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}}, body: []byte("made")}
+		ev := e.responseEvent(&r, multi)
+		if ev.Headers == nil || ev.MultiValueHeaders == nil {
+			t.Fatalf("multi=%v: nil map in %+v", multi, ev)
+		}
+		if ev.StatusCode != 201 || ev.StatusDescription != "201 Created" || ev.Body != "made" || ev.IsBase64Encoded {
+			t.Errorf("multi=%v: got %+v", multi, ev)
+		}
+		if multi {
+			if len(ev.Headers) != 0 || len(ev.MultiValueHeaders["Set-Cookie"]) != 2 {
+				t.Errorf("multi-value: got %+v", ev)
+			}
+		} else if len(ev.MultiValueHeaders) != 0 || ev.Headers["Set-Cookie"] != "b=2" {
+			t.Errorf("single-value: got %+v", ev)
+		}
+		out, err := json.Marshal(ev)
+		if err != nil || bytes.Contains(out, []byte("null")) {
+			t.Errorf("multi=%v: marshalled to %s (%v), want no null", multi, out, err)
+		}
+	}
+}
