@@ -1,0 +1,649 @@
+package alb
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// HandlerFunc handles one request. It reads the request and writes the
+// response through c, and returns nil or an error for the router's
+// ErrorHandler.
+type HandlerFunc func(c *Context) error
+
+// Middleware wraps a handler into another. It runs once per route, at
+// registration, never per request.
+type Middleware func(next HandlerFunc) HandlerFunc
+
+// Context is one request and the response being built for it.
+//
+// Lifetime: a Context is pooled. It is valid only until the handler (and
+// the middleware around it) returns, and must not be used or kept after
+// that; Copy returns what a goroutine may keep. Everything a Context hands
+// out is different: every string and byte slice returned by its methods
+// stays valid and unchanged for as long as anything refers to it, even
+// after the handler returns, because it is a view into a private copy of
+// the event payload that is never reused, or a new allocation.
+//
+// A Context is not safe for concurrent use.
+type Context struct {
+	router *Router
+	ctx    context.Context
+	req    request
+	params params
+	resp   response
+
+	route    string // the matched pattern
+	body     []byte // the request body, base64-decoded when flagged
+	redirect string // the target of a redirect hook
+
+	path       string // decoded, valid when pathDone
+	pathDone   bool
+	query      []field // decoded query fields, valid when queryDone
+	queryDone  bool
+	rawQuery   string
+	rawQueryOK bool
+	form       url.Values // parsed form body, valid when formDone
+	formDone   bool
+
+	values  []contextValue
+	jsonBuf bytes.Buffer
+}
+
+type contextValue struct {
+	key, value any
+}
+
+// maxPooledJSON is the largest JSON buffer a pooled Context keeps.
+const maxPooledJSON = 64 << 10
+
+// reset readies c for the next request and drops every reference into the
+// previous one.
+func (c *Context) reset() {
+	c.ctx = nil
+	c.req.reset()
+	c.params.reset()
+	c.resp.reset()
+	c.route, c.body, c.redirect = "", nil, ""
+	c.path, c.pathDone = "", false
+	clear(c.query)
+	c.query, c.queryDone = c.query[:0], false
+	c.rawQuery, c.rawQueryOK = "", false
+	c.form, c.formDone = nil, false
+	clear(c.values)
+	c.values = c.values[:0]
+	if c.jsonBuf.Cap() > maxPooledJSON {
+		c.jsonBuf = bytes.Buffer{}
+	}
+	c.jsonBuf.Reset()
+}
+
+// Context returns the invocation's context: it carries the Lambda deadline
+// and is cancelled when the invocation ends.
+func (c *Context) Context() context.Context {
+	if c.ctx == nil {
+		return context.Background()
+	}
+	return c.ctx
+}
+
+// SetContext replaces the context that Context returns, for middleware that
+// adds values or a tighter deadline.
+func (c *Context) SetContext(ctx context.Context) { c.ctx = ctx }
+
+// Method returns the request method, such as "GET".
+func (c *Context) Method() string { return c.req.method }
+
+// RawPath returns the request path exactly as the ALB delivered it: still
+// percent-encoded (contract rule 12).
+func (c *Context) RawPath() string { return c.req.rawPath }
+
+// Path returns the request path, percent-decoded once. If the raw path holds
+// a malformed escape, Path returns the raw path unchanged. Decoding happens
+// on the first call and allocates only when the path has escapes.
+func (c *Context) Path() string {
+	if !c.pathDone {
+		c.path, c.pathDone = unescapePath(c.req.rawPath), true
+	}
+	return c.path
+}
+
+// Route returns the pattern of the route that matched, such as
+// "/users/:id", or "" when none did (not found, redirects, automatic
+// OPTIONS).
+func (c *Context) Route() string { return c.route }
+
+// Param returns the value of the path parameter name, percent-decoded, or ""
+// when the route has no such parameter.
+func (c *Context) Param(name string) string {
+	v, _ := c.params.get(name)
+	return v
+}
+
+// decodeQuery decodes the query fields once, on first use: only keys and
+// values with escapes allocate.
+func (c *Context) decodeQuery() []field {
+	if !c.queryDone {
+		for _, f := range c.req.query {
+			c.query = append(c.query, field{unescapeQuery(f.name), unescapeQuery(f.value)})
+		}
+		c.queryDone = true
+	}
+	return c.query
+}
+
+// Query returns the value of the query parameter key, or "" when there is
+// none. Keys and values are decoded with form rules ('+' is a space) exactly
+// once; an escape that is not '%' and two hex digits keeps the raw text
+// (contract rules 8-10). In single-value mode the ALB keeps only the last
+// value of a repeated key; in multi-value mode Query returns the first.
+func (c *Context) Query(key string) string {
+	v, _ := c.lookupQuery(key)
+	return v
+}
+
+// LookupQuery is Query, also reporting whether the key is present (possibly
+// with an empty value).
+func (c *Context) LookupQuery(key string) (string, bool) { return c.lookupQuery(key) }
+
+func (c *Context) lookupQuery(key string) (string, bool) {
+	q := c.decodeQuery()
+	value, found := "", false
+	for i := range q {
+		if q[i].name == key {
+			if c.req.multiValue {
+				return q[i].value, true
+			}
+			value, found = q[i].value, true
+		}
+	}
+	return value, found
+}
+
+// QueryValues returns every value of the query parameter key, decoded, in
+// the order the event lists them; nil when there is none.
+func (c *Context) QueryValues(key string) []string {
+	var vs []string
+	for _, f := range c.decodeQuery() {
+		if f.name == key {
+			vs = append(vs, f.value)
+		}
+	}
+	return vs
+}
+
+// RawQuery returns the query string rebuilt from the event's raw keys and
+// values: "k=v" pairs joined with '&', still percent-encoded, without a
+// leading '?' (contract rule 11). The ALB does not keep the order of
+// different keys, nor the difference between "?a" and "?a=".
+func (c *Context) RawQuery() string {
+	if !c.rawQueryOK {
+		if len(c.req.query) > 0 {
+			c.rawQuery = string(c.req.appendRawQuery(nil))
+		}
+		c.rawQueryOK = true
+	}
+	return c.rawQuery
+}
+
+// Header returns the value of the request header name, matched
+// case-insensitively, or "" when there is none. In single-value mode the ALB
+// keeps only the last of repeated headers; in multi-value mode Header returns
+// the first value (HeaderValues returns all).
+func (c *Context) Header(name string) string {
+	v, _ := c.req.header(name)
+	return v
+}
+
+// HeaderValues returns every value of the request header name, matched
+// case-insensitively, in order; nil when there is none. A header line is
+// never split at commas.
+func (c *Context) HeaderValues(name string) []string {
+	var vs []string
+	for _, f := range c.req.headers {
+		if equalFold(f.name, name) {
+			vs = append(vs, f.value)
+		}
+	}
+	if !c.req.multiValue && len(vs) > 1 {
+		vs = vs[len(vs)-1:] // what a map would have kept
+	}
+	return vs
+}
+
+// cookieLines calls fn for each Cookie header line the request carries:
+// the one line in single-value mode, every line in multi-value mode
+// (contract rule 15). fn returns false to stop.
+func (c *Context) cookieLines(fn func(line string) bool) {
+	if !c.req.multiValue {
+		if line, ok := c.req.header("cookie"); ok {
+			fn(line)
+		}
+		return
+	}
+	for _, f := range c.req.headers {
+		if equalFold(f.name, "cookie") && !fn(f.value) {
+			return
+		}
+	}
+}
+
+// Cookie returns the value of the first request cookie called name, and
+// whether there is one. Values are returned as sent, without
+// percent-decoding (contract rule 15); surrounding double quotes are
+// removed, as net/http does.
+func (c *Context) Cookie(name string) (string, bool) {
+	value, found := "", false
+	c.cookieLines(func(line string) bool {
+		for line != "" {
+			var pair string
+			pair, line, _ = strings.Cut(line, ";")
+			k, v, _ := strings.Cut(trimOWS(pair), "=")
+			if k == name {
+				value, found = unquoteCookie(v), true
+				return false
+			}
+		}
+		return true
+	})
+	return value, found
+}
+
+// Cookies returns every request cookie with a valid name, in order. It
+// allocates; Cookie does not.
+func (c *Context) Cookies() []*http.Cookie {
+	var cookies []*http.Cookie
+	c.cookieLines(func(line string) bool {
+		for line != "" {
+			var pair string
+			pair, line, _ = strings.Cut(line, ";")
+			k, v, _ := strings.Cut(trimOWS(pair), "=")
+			if validHeaderName(k) {
+				cookies = append(cookies, &http.Cookie{Name: k, Value: unquoteCookie(v)})
+			}
+		}
+		return true
+	})
+	return cookies
+}
+
+func unquoteCookie(v string) string {
+	if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+		return v[1 : len(v)-1]
+	}
+	return v
+}
+
+// Body returns the request body, base64-decoded when the event flagged it
+// (contract rule 17: the flag decides, never the content type). The slice
+// must not be modified.
+func (c *Context) Body() []byte { return c.body }
+
+// BindJSON decodes the JSON request body into v, as json.Unmarshal does. A
+// missing or malformed body, or one whose values have the wrong types, gives
+// an *HTTPError with status 400 and a message that says what is wrong.
+func (c *Context) BindJSON(v any) error { return c.bindJSON(v, false) }
+
+// BindJSONStrict is BindJSON that also rejects fields v does not have.
+func (c *Context) BindJSONStrict(v any) error { return c.bindJSON(v, true) }
+
+func (c *Context) bindJSON(v any, strict bool) error {
+	if len(c.body) == 0 {
+		return &HTTPError{Status: http.StatusBadRequest, Message: "request body is empty; JSON expected"}
+	}
+	var err error
+	if strict {
+		dec := json.NewDecoder(bytes.NewReader(c.body))
+		dec.DisallowUnknownFields()
+		if err = dec.Decode(v); err == nil && len(bytes.TrimSpace(c.body[dec.InputOffset():])) > 0 {
+			err = errors.New("data after the JSON value")
+		}
+	} else {
+		err = json.Unmarshal(c.body, v)
+	}
+	if err == nil {
+		return nil
+	}
+	return &HTTPError{Status: http.StatusBadRequest, Message: jsonErrorMessage(err), Err: err}
+}
+
+// jsonErrorMessage says what is wrong with a request body, without Go type
+// names.
+func jsonErrorMessage(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return "malformed JSON at byte " + strconv.FormatInt(syntax.Offset, 10)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return "wrong type for field \"" + typ.Field + "\": got JSON " + typ.Value
+		}
+		return "wrong JSON type: got " + typ.Value
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "truncated JSON"
+	}
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "json: "); ok {
+		msg = rest
+	}
+	return "invalid JSON: " + msg
+}
+
+// FormValue returns the first value of the form field name: from the body
+// when it is application/x-www-form-urlencoded, otherwise, or when the body
+// does not have the field, from the query (decoded as Query does). The body
+// is parsed once, on first use.
+func (c *Context) FormValue(name string) string {
+	if !c.formDone {
+		c.formDone = true
+		ct, _, _ := strings.Cut(c.Header("Content-Type"), ";")
+		if equalFold(trimOWS(ct), "application/x-www-form-urlencoded") {
+			// ParseQuery keeps the pairs it can parse; a bad pair is skipped.
+			c.form, _ = url.ParseQuery(string(c.body))
+		}
+	}
+	if vs := c.form[name]; len(vs) > 0 {
+		return vs[0]
+	}
+	return c.Query(name)
+}
+
+// ClientIP returns the address of the client as the ALB saw it, from
+// X-Forwarded-For (contract rule 7): the ALB appends the address of the peer
+// that connected to it, so ClientIP takes the right-most entry, skipping the
+// router's TrustedProxyHops entries appended by proxies in front of the ALB.
+// Entries to the left of that are written by the client and never trusted.
+// A port (xff_client_port) is removed. ClientIP returns "" when there is no
+// such entry or it is not an IP address, as on health checks.
+func (c *Context) ClientIP() string {
+	skip := c.router.TrustedProxyHops
+	// Walk the lines from the last: the ALB appends to the last one.
+	for i := len(c.req.headers) - 1; i >= 0; i-- {
+		f := c.req.headers[i]
+		if !equalFold(f.name, "x-forwarded-for") {
+			continue
+		}
+		list := f.value
+		for list != "" {
+			var entry string
+			if j := strings.LastIndexByte(list, ','); j >= 0 {
+				entry, list = list[j+1:], list[:j]
+			} else {
+				entry, list = list, ""
+			}
+			entry = trimOWS(entry)
+			if entry == "" {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			return clientAddr(entry)
+		}
+		if !c.req.multiValue {
+			break // single-value mode: only the last line counts
+		}
+	}
+	return ""
+}
+
+// clientAddr returns the address in an X-Forwarded-For entry, without a
+// port, or "" when the entry is not an address.
+func clientAddr(entry string) string {
+	host := entry
+	if strings.HasPrefix(entry, "[") { // [v6]:port
+		end := strings.IndexByte(entry, ']')
+		if end < 0 {
+			return ""
+		}
+		host = entry[1:end]
+	} else if strings.Count(entry, ":") == 1 { // v4:port
+		host, _, _ = strings.Cut(entry, ":")
+	}
+	if _, err := netip.ParseAddr(host); err != nil {
+		return ""
+	}
+	return host
+}
+
+// TraceID returns the X-Amzn-Trace-Id header the ALB adds ("Root=1-..."),
+// or "" when there is none, as on health checks.
+func (c *Context) TraceID() string { return c.Header("X-Amzn-Trace-Id") }
+
+// TargetGroupARN returns the ARN of the target group that invoked the
+// function.
+func (c *Context) TargetGroupARN() string { return c.req.targetGroupARN }
+
+// IsHealthCheck reports whether the request is an ALB health check: its
+// User-Agent starts with "ELB-HealthChecker/" (contract rule 32). Health
+// checks carry no Host, X-Forwarded-* or trace header.
+func (c *Context) IsHealthCheck() bool {
+	return strings.HasPrefix(c.Header("User-Agent"), "ELB-HealthChecker/")
+}
+
+// MultiValue reports whether the target group sends multi-value headers
+// (lambda.multi_value_headers.enabled); the response answers in the same
+// mode.
+func (c *Context) MultiValue() bool { return c.req.multiValue }
+
+// Set stores a request-scoped value under key, replacing any earlier value.
+// Keys are compared with ==; packages should use an unexported type for
+// their keys, as with context.WithValue.
+func (c *Context) Set(key, value any) {
+	for i := range c.values {
+		if c.values[i].key == key {
+			c.values[i].value = value
+			return
+		}
+	}
+	c.values = append(c.values, contextValue{key, value})
+}
+
+// Get returns the value stored under key by Set, or nil.
+func (c *Context) Get(key any) any {
+	for i := range c.values {
+		if c.values[i].key == key {
+			return c.values[i].value
+		}
+	}
+	return nil
+}
+
+// Event returns the request as an events.ALBTargetGroupRequest, in the
+// request's mode, for code that needs the typed event. It allocates a new
+// event on every call.
+func (c *Context) Event() events.ALBTargetGroupRequest {
+	ev := events.ALBTargetGroupRequest{
+		HTTPMethod:      c.req.method,
+		Path:            c.req.rawPath,
+		IsBase64Encoded: c.req.isBase64,
+		Body:            c.req.body,
+		RequestContext: events.ALBTargetGroupRequestContext{
+			ELB: events.ELBContext{TargetGroupArn: c.req.targetGroupARN},
+		},
+	}
+	if c.req.multiValue {
+		ev.MultiValueHeaders = map[string][]string{}
+		ev.MultiValueQueryStringParameters = map[string][]string{}
+		for _, f := range c.req.headers {
+			ev.MultiValueHeaders[f.name] = append(ev.MultiValueHeaders[f.name], f.value)
+		}
+		for _, f := range c.req.query {
+			ev.MultiValueQueryStringParameters[f.name] = append(ev.MultiValueQueryStringParameters[f.name], f.value)
+		}
+	} else {
+		ev.Headers = map[string]string{}
+		ev.QueryStringParameters = map[string]string{}
+		for _, f := range c.req.headers {
+			ev.Headers[f.name] = f.value
+		}
+		for _, f := range c.req.query {
+			ev.QueryStringParameters[f.name] = f.value
+		}
+	}
+	return ev
+}
+
+// Copy returns a Context that a goroutine may keep after the handler
+// returns: the request side (method, path, parameters, query, headers,
+// body, values set so far) is copied out of pooled storage. Its response
+// side is detached: what is written to it is never sent.
+func (c *Context) Copy() *Context {
+	cp := &Context{
+		router: c.router,
+		ctx:    context.WithoutCancel(c.Context()),
+		params: c.params,
+		route:  c.route,
+		body:   c.body,
+	}
+	cp.req = c.req
+	cp.req.cols = [numCols][]field{}
+	cp.req.headers = append([]field(nil), c.req.headers...)
+	cp.req.query = append([]field(nil), c.req.query...)
+	cp.values = append([]contextValue(nil), c.values...)
+	return cp
+}
+
+// Response side.
+
+// Status sets the response status code, for a response that has no body
+// yet or whose body is set otherwise.
+func (c *Context) Status(code int) { c.resp.status = code }
+
+// ResponseStatus returns the status of the response built so far: 200 when
+// none was set.
+func (c *Context) ResponseStatus() int {
+	if c.resp.status == 0 {
+		return http.StatusOK
+	}
+	return c.resp.status
+}
+
+// ResponseHeader returns the first value of the response header name set so
+// far, matched case-insensitively, or "".
+func (c *Context) ResponseHeader(name string) string {
+	for _, f := range c.resp.headers {
+		if equalFold(f.name, name) {
+			return f.value
+		}
+	}
+	return ""
+}
+
+// ResponseBody returns the response body set so far. The slice must not be
+// modified.
+func (c *Context) ResponseBody() []byte { return c.resp.body }
+
+// SetHeader sets the response header name to value, replacing any values it
+// had (names match case-insensitively). Headers that HTTP forbids in a
+// response from the function (hop-by-hop, Content-Length) and invalid names
+// or values are dropped when the response is encoded, with a warning for
+// invalid ones.
+func (c *Context) SetHeader(name, value string) {
+	c.DelHeader(name)
+	c.resp.headers = append(c.resp.headers, field{name, value})
+}
+
+// AddHeader adds value to the response header name, keeping the values it
+// had. In multi-value mode each value is its own array element; in
+// single-value mode the values are joined with ", ", except Set-Cookie (see
+// Router.SetCookiePolicy).
+func (c *Context) AddHeader(name, value string) {
+	c.resp.headers = append(c.resp.headers, field{name, value})
+}
+
+// DelHeader removes every value of the response header name.
+func (c *Context) DelHeader(name string) {
+	hs := c.resp.headers
+	kept := hs[:0]
+	for _, f := range hs {
+		if !equalFold(f.name, name) {
+			kept = append(kept, f)
+		}
+	}
+	clear(hs[len(kept):])
+	c.resp.headers = kept
+}
+
+// SetCookie adds a Set-Cookie header for cookie. A cookie that net/http
+// cannot serialise (an invalid name) is dropped and logged.
+func (c *Context) SetCookie(cookie *http.Cookie) {
+	if v := cookie.String(); v != "" {
+		c.AddHeader("Set-Cookie", v)
+		return
+	}
+	c.router.logger().Warn("alb: dropped an invalid cookie", "name", strconv.Quote(cookie.Name))
+}
+
+// SetBodyEncoding overrides how the response body goes on the wire. The
+// default, BodyAuto, sends text types as text and everything else as base64.
+func (c *Context) SetBodyEncoding(enc BodyEncoding) { c.resp.encoding = enc }
+
+// Blob sends data with the given status and Content-Type. An empty
+// contentType leaves the Content-Type header as it is. data must not be
+// modified until the handler returns.
+func (c *Context) Blob(status int, contentType string, data []byte) error {
+	if contentType != "" {
+		c.SetHeader("Content-Type", contentType)
+	}
+	c.resp.status = status
+	c.resp.body = data
+	return nil
+}
+
+// String sends s as text/plain; charset=utf-8.
+func (c *Context) String(status int, s string) error {
+	return c.Blob(status, "text/plain; charset=utf-8", stringBytes(s))
+}
+
+// HTML sends html as text/html; charset=utf-8.
+func (c *Context) HTML(status int, html string) error {
+	return c.Blob(status, "text/html; charset=utf-8", stringBytes(html))
+}
+
+// JSON sends v encoded by encoding/json (without a trailing newline) as
+// application/json. If v cannot be encoded, JSON sends nothing and returns
+// the error.
+func (c *Context) JSON(status int, v any) error {
+	c.jsonBuf.Reset()
+	enc := json.NewEncoder(&c.jsonBuf)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b := c.jsonBuf.Bytes()
+	return c.Blob(status, "application/json", b[:len(b)-1])
+}
+
+// NoContent sends the status with no body.
+func (c *Context) NoContent(status int) error {
+	c.resp.status = status
+	c.resp.body = nil
+	return nil
+}
+
+// Redirect sends a redirect to location with status, which must be a 3xx
+// code; otherwise Redirect returns an error and sends nothing.
+func (c *Context) Redirect(status int, location string) error {
+	if status < 300 || status > 399 {
+		return errors.New("alb: redirect status " + strconv.Itoa(status) + " is not 3xx")
+	}
+	c.SetHeader("Location", location)
+	return c.NoContent(status)
+}
+
+// stringBytes returns s's bytes without copying; they must not be modified.
+func stringBytes(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}

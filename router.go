@@ -1,0 +1,654 @@
+package alb
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/julienschmidt/httprouter"
+)
+
+// Router dispatches ALB events to handlers. It implements lambda.Handler, so
+// lambda.Start(r) serves it; Start does that inside Lambda and serves it
+// locally elsewhere.
+//
+// Configure a Router and register every route before it serves its first
+// request: from then on its settings are read as they were, and registering
+// a route panics. Invoke and ServeEvent are safe for concurrent use.
+type Router struct {
+	// RedirectTrailingSlash redirects a request whose path has no route
+	// but would have one with a trailing slash added or removed. Default
+	// true.
+	RedirectTrailingSlash bool
+
+	// RedirectFixedPath redirects a request whose path has no route but
+	// whose cleaned path (httprouter.CleanPath: no "..", "." or "//") has
+	// one, matched case-insensitively. Default true.
+	RedirectFixedPath bool
+
+	// HandleMethodNotAllowed answers 405 with an Allow header, through the
+	// MethodNotAllowed hook, when the path has routes but none for the
+	// request's method. Otherwise such a request is not found. Default
+	// true.
+	HandleMethodNotAllowed bool
+
+	// HandleOPTIONS answers OPTIONS requests that have no OPTIONS route:
+	// with the Allow header set, it runs GlobalOPTIONS, or answers 204 when
+	// that is nil. Default true.
+	HandleOPTIONS bool
+
+	// GlobalOPTIONS, when set, answers automatic OPTIONS requests (see
+	// HandleOPTIONS); the Allow header is already set. A CORS middleware
+	// usually answers preflights instead.
+	GlobalOPTIONS HandlerFunc
+
+	// NotFound answers requests that no route matches. nil means a handler
+	// that returns ErrNotFound.
+	NotFound HandlerFunc
+
+	// MethodNotAllowed answers requests whose path has routes, none for the
+	// request's method; the Allow header is already set. nil means a
+	// handler that returns ErrMethodNotAllowed.
+	MethodNotAllowed HandlerFunc
+
+	// ErrorHandler turns an error returned by a handler (after the
+	// middleware around it) into a response. The response may hold what
+	// the handler wrote before it failed. nil means DefaultErrorHandler.
+	ErrorHandler func(c *Context, err error)
+
+	// PanicHandler answers a request whose handler, middleware or hook
+	// panicked; the response it finds is empty. nil means a 500 through
+	// ErrorHandler. The panic is logged with its stack first either way. If
+	// PanicHandler panics too, the client gets a fixed 500.
+	PanicHandler func(c *Context, recovered any)
+
+	// Logger receives the router's warnings and errors: panics, handler
+	// errors of status 500 and above, and headers or cookies the encoder
+	// had to drop. nil means slog.Default().
+	Logger *slog.Logger
+
+	// SetCookiePolicy says what to do with several Set-Cookie headers in
+	// single-value mode, where the ALB's "headers" object holds one value
+	// per name (contract rule 27). Default SetCookieLast. Multi-value mode
+	// sends every cookie.
+	SetCookiePolicy SetCookiePolicy
+
+	// TooLargeStatus is the status of the response sent instead of one
+	// whose JSON would exceed the ALB's 1 MB limit (contract rule 30).
+	// Default 500.
+	TooLargeStatus int
+
+	// TrustedProxyHops is how many proxies in front of the ALB append to
+	// X-Forwarded-For (CloudFront in front of the ALB is one). ClientIP
+	// skips that many entries from the right. Default 0.
+	TrustedProxyHops int
+
+	middleware []Middleware
+	trees      map[string]*tree[*route]
+	hasRoutes  bool
+
+	start    sync.Once
+	frozen   bool
+	enc      encoder
+	pool     sync.Pool
+	notFound HandlerFunc // the hooks, wrapped in the router's middleware
+	notAllow HandlerFunc
+	options  HandlerFunc
+	redirect HandlerFunc
+	onError  func(c *Context, err error)
+}
+
+// route is what the tree stores for one method and pattern.
+type route struct {
+	pattern string
+	handler HandlerFunc // the handler wrapped in its middleware
+}
+
+// New returns a Router with RedirectTrailingSlash, RedirectFixedPath,
+// HandleMethodNotAllowed and HandleOPTIONS on; every other setting is its
+// zero value (see the fields).
+func New() *Router {
+	return &Router{
+		RedirectTrailingSlash:  true,
+		RedirectFixedPath:      true,
+		HandleMethodNotAllowed: true,
+		HandleOPTIONS:          true,
+		trees:                  map[string]*tree[*route]{},
+	}
+}
+
+// Use appends middleware that wraps every route, and the hooks (NotFound,
+// MethodNotAllowed, automatic OPTIONS and redirects). The first middleware
+// is the outermost. Use panics once a route is registered: chains are built
+// at registration.
+func (r *Router) Use(mw ...Middleware) {
+	if r.hasRoutes {
+		panic("alb: Router.Use called after a route was registered; add middleware first")
+	}
+	r.middleware = append(r.middleware, mw...)
+}
+
+// Handle registers h for method and pattern, wrapped in the router's
+// middleware and then mw (the first outermost). The pattern syntax is in
+// the package documentation. Handle panics, quoting the pattern, on a
+// malformed pattern, a conflict with a registered route, a nil handler, an
+// invalid method, or a router that already serves.
+func (r *Router) Handle(method, pattern string, h HandlerFunc, mw ...Middleware) {
+	r.handle(method, pattern, h, slices.Concat(r.middleware, mw))
+}
+
+func (r *Router) handle(method, pattern string, h HandlerFunc, chain []Middleware) {
+	switch {
+	case r.frozen:
+		panic("alb: route " + strconv.Quote(method+" "+pattern) + " registered after the router started serving")
+	case h == nil:
+		panic("alb: route " + strconv.Quote(method+" "+pattern) + " has a nil handler")
+	case method == "" || !validHeaderName(method):
+		panic("alb: route " + strconv.Quote(method+" "+pattern) + " has an invalid method")
+	}
+	if r.trees == nil {
+		r.trees = map[string]*tree[*route]{}
+	}
+	t := r.trees[method]
+	if t == nil {
+		t = new(tree[*route])
+		r.trees[method] = t
+	}
+	t.add(pattern, &route{pattern: pattern, handler: wrap(h, chain)})
+	r.hasRoutes = true
+}
+
+// wrap applies chain to h, the first middleware outermost.
+func wrap(h HandlerFunc, chain []Middleware) HandlerFunc {
+	for i := len(chain) - 1; i >= 0; i-- {
+		h = chain[i](h)
+	}
+	return h
+}
+
+// GET registers h for GET requests to pattern; see Handle.
+func (r *Router) GET(pattern string, h HandlerFunc, mw ...Middleware) {
+	r.Handle(http.MethodGet, pattern, h, mw...)
+}
+
+// HEAD registers h for HEAD requests to pattern; see Handle. Without a HEAD
+// route, HEAD requests run the GET route and the body is dropped.
+func (r *Router) HEAD(pattern string, h HandlerFunc, mw ...Middleware) {
+	r.Handle(http.MethodHead, pattern, h, mw...)
+}
+
+// POST registers h for POST requests to pattern; see Handle.
+func (r *Router) POST(pattern string, h HandlerFunc, mw ...Middleware) {
+	r.Handle(http.MethodPost, pattern, h, mw...)
+}
+
+// PUT registers h for PUT requests to pattern; see Handle.
+func (r *Router) PUT(pattern string, h HandlerFunc, mw ...Middleware) {
+	r.Handle(http.MethodPut, pattern, h, mw...)
+}
+
+// PATCH registers h for PATCH requests to pattern; see Handle.
+func (r *Router) PATCH(pattern string, h HandlerFunc, mw ...Middleware) {
+	r.Handle(http.MethodPatch, pattern, h, mw...)
+}
+
+// DELETE registers h for DELETE requests to pattern; see Handle.
+func (r *Router) DELETE(pattern string, h HandlerFunc, mw ...Middleware) {
+	r.Handle(http.MethodDelete, pattern, h, mw...)
+}
+
+// OPTIONS registers h for OPTIONS requests to pattern; see Handle.
+func (r *Router) OPTIONS(pattern string, h HandlerFunc, mw ...Middleware) {
+	r.Handle(http.MethodOptions, pattern, h, mw...)
+}
+
+// anyMethods are the methods Any registers. The ALB itself rejects TRACE.
+var anyMethods = [...]string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+	http.MethodPatch, http.MethodDelete, http.MethodOptions,
+}
+
+// Any registers h for GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS
+// requests to pattern; see Handle.
+func (r *Router) Any(pattern string, h HandlerFunc, mw ...Middleware) {
+	for _, m := range anyMethods {
+		r.Handle(m, pattern, h, mw...)
+	}
+}
+
+// Group returns a group of routes under prefix (which must start with '/'
+// and not end with one), wrapped in the router's middleware and then mw.
+func (r *Router) Group(prefix string, mw ...Middleware) *Group {
+	g := &Group{router: r}
+	return g.Group(prefix, mw...)
+}
+
+// Group is a set of routes that share a path prefix and middleware. Its
+// registration methods behave like the Router's, with the prefix prepended
+// to the pattern and the group's middleware inside the router's.
+type Group struct {
+	router     *Router
+	parent     *Group
+	prefix     string
+	middleware []Middleware
+	hasRoutes  bool
+}
+
+// Group returns a nested group: its prefix is appended to g's and its
+// middleware runs inside g's.
+func (g *Group) Group(prefix string, mw ...Middleware) *Group {
+	if prefix == "" || prefix[0] != '/' || (len(prefix) > 1 && prefix[len(prefix)-1] == '/') {
+		panic("alb: group prefix " + strconv.Quote(prefix) + " must start with '/' and not end with one")
+	}
+	if prefix == "/" {
+		prefix = ""
+	}
+	return &Group{router: g.router, parent: g, prefix: g.prefix + prefix, middleware: slices.Clone(mw)}
+}
+
+// Use appends middleware to the group. It panics once a route is registered
+// in the group or in one of its nested groups.
+func (g *Group) Use(mw ...Middleware) {
+	if g.hasRoutes {
+		panic("alb: Group.Use called after a route was registered in group " + strconv.Quote(g.prefix))
+	}
+	g.middleware = append(g.middleware, mw...)
+}
+
+// Handle registers h for method and the group's prefix plus pattern; see
+// Router.Handle.
+func (g *Group) Handle(method, pattern string, h HandlerFunc, mw ...Middleware) {
+	var chains [][]Middleware
+	for p := g; p != nil; p = p.parent {
+		p.hasRoutes = true
+		chains = append(chains, p.middleware)
+	}
+	chains = append(chains, g.router.middleware)
+	slices.Reverse(chains)
+	chains = append(chains, mw)
+	g.router.handle(method, g.prefix+pattern, h, slices.Concat(chains...))
+}
+
+// GET registers h for GET requests; see Router.GET.
+func (g *Group) GET(pattern string, h HandlerFunc, mw ...Middleware) {
+	g.Handle(http.MethodGet, pattern, h, mw...)
+}
+
+// HEAD registers h for HEAD requests; see Router.HEAD.
+func (g *Group) HEAD(pattern string, h HandlerFunc, mw ...Middleware) {
+	g.Handle(http.MethodHead, pattern, h, mw...)
+}
+
+// POST registers h for POST requests; see Router.POST.
+func (g *Group) POST(pattern string, h HandlerFunc, mw ...Middleware) {
+	g.Handle(http.MethodPost, pattern, h, mw...)
+}
+
+// PUT registers h for PUT requests; see Router.PUT.
+func (g *Group) PUT(pattern string, h HandlerFunc, mw ...Middleware) {
+	g.Handle(http.MethodPut, pattern, h, mw...)
+}
+
+// PATCH registers h for PATCH requests; see Router.PATCH.
+func (g *Group) PATCH(pattern string, h HandlerFunc, mw ...Middleware) {
+	g.Handle(http.MethodPatch, pattern, h, mw...)
+}
+
+// DELETE registers h for DELETE requests; see Router.DELETE.
+func (g *Group) DELETE(pattern string, h HandlerFunc, mw ...Middleware) {
+	g.Handle(http.MethodDelete, pattern, h, mw...)
+}
+
+// OPTIONS registers h for OPTIONS requests; see Router.OPTIONS.
+func (g *Group) OPTIONS(pattern string, h HandlerFunc, mw ...Middleware) {
+	g.Handle(http.MethodOptions, pattern, h, mw...)
+}
+
+// Any registers h for the methods Router.Any lists.
+func (g *Group) Any(pattern string, h HandlerFunc, mw ...Middleware) {
+	for _, m := range anyMethods {
+		g.Handle(m, pattern, h, mw...)
+	}
+}
+
+// freeze runs once, before the first request: it reads the settings and
+// wraps the hooks in the router's middleware.
+func (r *Router) freeze() {
+	r.frozen = true
+	r.enc = encoder{logger: r.Logger, cookies: r.SetCookiePolicy, tooLargeStatus: r.TooLargeStatus}
+	r.onError = r.ErrorHandler
+	if r.onError == nil {
+		r.onError = DefaultErrorHandler
+	}
+	notFound := r.NotFound
+	if notFound == nil {
+		notFound = func(*Context) error { return ErrNotFound }
+	}
+	notAllowed := r.MethodNotAllowed
+	if notAllowed == nil {
+		notAllowed = func(*Context) error { return ErrMethodNotAllowed }
+	}
+	options := r.GlobalOPTIONS
+	if options == nil {
+		options = func(c *Context) error { return c.NoContent(http.StatusNoContent) }
+	}
+	r.notFound = wrap(notFound, r.middleware)
+	r.notAllow = wrap(notAllowed, r.middleware)
+	r.options = wrap(options, r.middleware)
+	r.redirect = wrap(serveRedirect, r.middleware)
+	r.pool.New = func() any { return &Context{router: r} }
+}
+
+func (r *Router) logger() *slog.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return slog.Default()
+}
+
+// Invoke handles one ALB event: payload is the event JSON, and the result is
+// the response JSON for the ALB. It makes *Router a lambda.Handler.
+//
+// Invoke copies payload before it reads it, so the caller may reuse payload
+// as soon as Invoke returns (the Lambda runtime does), and nothing handed to
+// a handler points into it. Every outcome is a well-formed ALB response in
+// the request's mode (contract rule 31): a malformed event gets 400, a
+// handler error goes to ErrorHandler, a panic becomes 500. The error is
+// always nil: the ALB turns an invocation error into a bare 502.
+func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	r.start.Do(r.freeze)
+	c := r.pool.Get().(*Context)
+	out := r.invoke(ctx, c, payload)
+	c.reset()
+	r.pool.Put(c)
+	return out, nil
+}
+
+func (r *Router) invoke(ctx context.Context, c *Context, payload []byte) (out []byte) {
+	defer func() {
+		if p := recover(); p != nil { // a panic outside any handler: a bug
+			r.logPanic(c, p)
+			out = fixedResponse(c.req.multiValue)
+		}
+	}()
+	c.ctx = ctx
+	raw := bytes.Clone(payload)
+	if err := decodeEvent(raw, &c.req); err != nil {
+		c.req.multiValue = guessMultiValue(payload)
+		r.fail(c, &HTTPError{Status: http.StatusBadRequest, Message: "malformed ALB event", Err: err})
+	} else {
+		r.serve(c)
+	}
+	return r.enc.encode(&c.resp, c.req.multiValue)
+}
+
+// ServeEvent handles a typed event, for code that already holds one, and
+// returns the response Invoke would encode, as a typed response whose
+// Headers and MultiValueHeaders are never nil (the one of the other mode is
+// empty). It is slower than Invoke: the response is encoded and decoded
+// again. The error is always nil.
+func (r *Router) ServeEvent(ctx context.Context, ev events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
+	r.start.Do(r.freeze)
+	c := r.pool.Get().(*Context)
+	defer func() {
+		c.reset()
+		r.pool.Put(c)
+	}()
+	out := func() (out []byte) {
+		defer func() {
+			if p := recover(); p != nil {
+				r.logPanic(c, p)
+				out = fixedResponse(c.req.multiValue)
+			}
+		}()
+		c.ctx = ctx
+		c.req.fromEvent(&ev)
+		r.serve(c)
+		return r.enc.encode(&c.resp, c.req.multiValue)
+	}()
+	return responseEventFromJSON(out), nil
+}
+
+// serve routes the decoded request in c and runs its handler, turning
+// errors and panics into responses.
+func (r *Router) serve(c *Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.recovered(c, p)
+		}
+		if c.req.method == http.MethodHead {
+			c.resp.body = nil // contract rule 34
+		}
+	}()
+	if c.req.isBase64 {
+		body, err := c.req.decodedBody()
+		if err != nil {
+			r.fail(c, &HTTPError{Status: http.StatusBadRequest, Message: "request body is not valid base64", Err: err})
+			return
+		}
+		c.body = body
+	} else {
+		c.body = stringBytes(c.req.body)
+	}
+	if err := r.dispatch(c)(c); err != nil {
+		r.onError(c, err)
+	}
+}
+
+// fail answers with err through the ErrorHandler, from a clean response.
+func (r *Router) fail(c *Context, err error) {
+	c.resp.reset()
+	r.onError(c, err)
+}
+
+// recovered answers a request whose handling panicked with p.
+func (r *Router) recovered(c *Context, p any) {
+	r.logPanic(c, p)
+	c.resp.reset()
+	defer func() {
+		if p := recover(); p != nil {
+			r.logPanic(c, p)
+			c.resp.reset()
+			c.resp.status = http.StatusInternalServerError
+			c.resp.headers = append(c.resp.headers, field{"Content-Type", "application/json"})
+			c.resp.body = []byte(internalErrorBody)
+		}
+	}()
+	if r.PanicHandler != nil {
+		r.PanicHandler(c, p)
+		return
+	}
+	r.onError(c, &HTTPError{Status: http.StatusInternalServerError})
+}
+
+const internalErrorBody = `{"message":"Internal Server Error"}`
+
+func (r *Router) logPanic(c *Context, p any) {
+	r.logger().LogAttrs(c.Context(), slog.LevelError, "alb: panic while serving a request",
+		slog.Any("panic", p),
+		slog.String("method", c.req.method),
+		slog.String("path", c.req.rawPath),
+		slog.String("stack", string(debug.Stack())))
+}
+
+// fixedResponse is the response of last resort, when even encoding failed.
+func fixedResponse(multiValue bool) []byte {
+	header := `"headers":{"Content-Type":"application/json"}`
+	if multiValue {
+		header = `"multiValueHeaders":{"Content-Type":["application/json"]}`
+	}
+	return []byte(`{"statusCode":500,"statusDescription":"500 Internal Server Error","isBase64Encoded":false,` +
+		header + `,"body":` + strconv.Quote(internalErrorBody) + `}`)
+}
+
+// guessMultiValue looks for a "multiValueHeaders" object in a payload that
+// did not decode, so that the error response can use the right header field.
+func guessMultiValue(payload []byte) bool {
+	const key = `"multiValueHeaders"`
+	i := bytes.Index(payload, []byte(key))
+	if i < 0 {
+		return false
+	}
+	rest := bytes.TrimLeft(payload[i+len(key):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != ':' {
+		return false
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+	return len(rest) > 0 && rest[0] == '{'
+}
+
+// DefaultErrorHandler answers err as JSON {"message": "..."}: an *HTTPError
+// with its status and public message, any other error with 500 and
+// "Internal Server Error", so that error text never reaches the client.
+// Errors of status 500 and above are logged with their cause.
+func DefaultErrorHandler(c *Context, err error) {
+	var he *HTTPError
+	if !errors.As(err, &he) {
+		he = &HTTPError{Status: http.StatusInternalServerError, Err: err}
+	}
+	status := he.Status
+	if status < 100 || status > 599 {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		c.router.logger().LogAttrs(c.Context(), slog.LevelError, "alb: request failed",
+			slog.Int("status", status),
+			slog.String("method", c.req.method),
+			slog.String("path", c.req.rawPath),
+			slog.Any("error", err))
+	}
+	msg := he.publicMessage()
+	if !utf8.ValidString(msg) {
+		msg = strings.ToValidUTF8(msg, "\uFFFD")
+	}
+	body := appendJSONString(append(make([]byte, 0, len(msg)+14), `{"message":"`...), msg)
+	_ = c.Blob(status, "application/json", append(body, `"}`...))
+}
+
+// dispatch finds the handler for c's request: a route, or a hook.
+func (r *Router) dispatch(c *Context) HandlerFunc {
+	method, path := c.req.method, c.req.rawPath
+	tsr := false
+	if t := r.trees[method]; t != nil {
+		rt, ok, slash := t.lookup(path, &c.params)
+		if ok {
+			c.route = rt.pattern
+			return rt.handler
+		}
+		tsr = slash
+	}
+	if method == http.MethodHead {
+		if t := r.trees[http.MethodGet]; t != nil {
+			rt, ok, slash := t.lookup(path, &c.params)
+			if ok {
+				c.route = rt.pattern
+				return rt.handler
+			}
+			tsr = tsr || slash
+		}
+	}
+	if method != http.MethodConnect && path != "/" {
+		if h := r.redirectFor(c, method, path, tsr); h != nil {
+			return h
+		}
+	}
+	if method == http.MethodOptions && r.HandleOPTIONS {
+		if allow := r.allowed(path, method); allow != "" {
+			c.SetHeader("Allow", allow)
+			return r.options
+		}
+	}
+	if r.HandleMethodNotAllowed {
+		if allow := r.allowed(path, method); allow != "" {
+			c.SetHeader("Allow", allow)
+			return r.notAllow
+		}
+	}
+	return r.notFound
+}
+
+// redirectFor returns the redirect hook, with the target stored in c, when
+// the path has a route after fixing its trailing slash or cleaning it.
+func (r *Router) redirectFor(c *Context, method, path string, tsr bool) HandlerFunc {
+	t := r.trees[method]
+	if t == nil && method == http.MethodHead {
+		t = r.trees[http.MethodGet]
+	}
+	if t == nil {
+		return nil
+	}
+	if tsr && r.RedirectTrailingSlash {
+		if strings.HasSuffix(path, "/") {
+			c.redirect = path[:len(path)-1]
+		} else {
+			c.redirect = path + "/"
+		}
+		return r.redirect
+	}
+	if r.RedirectFixedPath {
+		if fixed, ok := t.lookupCaseInsensitive(httprouter.CleanPath(path), r.RedirectTrailingSlash); ok && fixed != path {
+			c.redirect = fixed
+			return r.redirect
+		}
+	}
+	return nil
+}
+
+// serveRedirect is the redirect hook: 301 for GET and HEAD, 308 otherwise
+// (so the method and body are kept), to c.redirect with the query kept.
+// The Location is absolute when the request has a Host and
+// X-Forwarded-Proto, and a path otherwise (health checks have neither).
+func serveRedirect(c *Context) error {
+	status := http.StatusPermanentRedirect
+	if c.req.method == http.MethodGet || c.req.method == http.MethodHead {
+		status = http.StatusMovedPermanently
+	}
+	// A path that starts with "//" would be read as another host.
+	path := "/" + strings.TrimLeft(c.redirect, "/")
+	var loc strings.Builder
+	if host, proto := c.Header("Host"), c.Header("X-Forwarded-Proto"); host != "" && (proto == "http" || proto == "https") {
+		loc.WriteString(proto + "://" + host)
+	}
+	loc.WriteString(path)
+	if q := c.RawQuery(); q != "" {
+		loc.WriteString("?" + q)
+	}
+	return c.Redirect(status, loc.String())
+}
+
+// allowed returns the Allow header for path: the methods with a route for
+// it, sorted, with HEAD where GET has a route and OPTIONS when automatic
+// OPTIONS is on; "" when no method has one. It ignores the request's own
+// method unless that is OPTIONS.
+func (r *Router) allowed(path, reqMethod string) string {
+	var methods []string
+	var ps params
+	for method, t := range r.trees {
+		if method == reqMethod && method != http.MethodOptions {
+			continue
+		}
+		if _, ok, _ := t.lookup(path, &ps); ok {
+			methods = append(methods, method)
+			if method == http.MethodGet && reqMethod != http.MethodHead && r.trees[http.MethodHead] == nil {
+				methods = append(methods, http.MethodHead)
+			}
+		}
+	}
+	if len(methods) == 0 {
+		return ""
+	}
+	if r.HandleOPTIONS && !slices.Contains(methods, http.MethodOptions) {
+		methods = append(methods, http.MethodOptions)
+	}
+	slices.Sort(methods)
+	return strings.Join(slices.Compact(methods), ", ")
+}
