@@ -68,17 +68,36 @@ type request struct {
 	query   []field
 
 	cols [numCols][]field // storage for the four collections, reused
+
+	// dirty[i] is how many entries of cols[i] may hold strings of earlier
+	// requests. reset leaves them for the next decode to overwrite, which
+	// is cheaper than clearing them twice; settle clears the rest.
+	dirty [numCols]int
 }
 
-// reset empties r for reuse, dropping every reference into the previous
-// payload so that a pooled request keeps nothing of it alive.
+// reset empties r for reuse. The entries of its collections are left for
+// the next decode to overwrite; settle, which every decode ends with, clears
+// those it did not, so that nothing of an earlier payload stays reachable
+// once the next request is decoded.
 func (r *request) reset() {
 	for i := range r.cols {
-		clear(r.cols[i])
+		r.dirty[i] = max(r.dirty[i], len(r.cols[i]))
 		r.cols[i] = r.cols[i][:0]
 	}
-	cols := r.cols
-	*r = request{cols: cols}
+	r.method, r.rawPath, r.body, r.targetGroupARN = "", "", "", ""
+	r.isBase64, r.multiValue = false, false
+	r.headers, r.query = nil, nil
+}
+
+// settle clears the entries an earlier request left beyond the collections'
+// new lengths.
+func (r *request) settle() {
+	for i := range r.cols {
+		if n := len(r.cols[i]); r.dirty[i] > n {
+			clear(r.cols[i][n:r.dirty[i]])
+		}
+		r.dirty[i] = len(r.cols[i])
+	}
 }
 
 // decodeEvent decodes an ALB event from buf into r, replacing what r held.
@@ -145,6 +164,7 @@ func decodeEvent(buf []byte, r *request) error {
 	if d.pos != len(buf) {
 		return d.fail("data after the event object")
 	}
+	r.settle()
 	r.multiValue = multi
 	if multi {
 		r.headers, r.query = r.cols[colMultiHeaders], r.cols[colMultiQuery]

@@ -30,6 +30,7 @@ func (r *request) fromEvent(ev *events.ALBTargetGroupRequest) {
 		r.query = appendFields(r.cols[colQuery], ev.QueryStringParameters)
 		r.cols[colHeaders], r.cols[colQuery] = r.headers, r.query
 	}
+	r.settle()
 }
 
 func appendFields(dst []field, m map[string]string) []field {
