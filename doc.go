@@ -3,23 +3,91 @@
 //
 // The ALB hands the function one JSON event per HTTP request and expects one
 // JSON object back. Package alb decodes that event in one pass into request
-// views, without building a generic JSON tree, and encodes the response by
-// hand into a pooled buffer, so that the bytes the ALB receives are always
-// ones it accepts:
+// views, without building a generic JSON tree, routes it with a radix tree
+// that allocates nothing, runs the handler inside its middleware, and
+// encodes the response by hand into a pooled buffer. There is no net/http
+// conversion on the way.
+//
+// A complete program:
+//
+//	package main
+//
+//	import (
+//		"net/http"
+//
+//		"github.com/albkit/alb"
+//		"github.com/aws/aws-lambda-go/lambda"
+//	)
+//
+//	type user struct {
+//		ID   string `json:"id"`
+//		Name string `json:"name"`
+//	}
+//
+//	func main() {
+//		r := alb.New()
+//		r.GET("/hello/:name", func(c *alb.Context) error {
+//			return c.String(http.StatusOK, "Hello, "+c.Param("name")+"!")
+//		})
+//		api := r.Group("/api")
+//		api.GET("/users/:id", func(c *alb.Context) error {
+//			return c.JSON(http.StatusOK, user{ID: c.Param("id"), Name: c.Query("name")})
+//		})
+//		api.POST("/users", func(c *alb.Context) error {
+//			var u user
+//			if err := c.BindJSON(&u); err != nil {
+//				return err // a 400 that says what is wrong with the body
+//			}
+//			return c.JSON(http.StatusCreated, u)
+//		})
+//		lambda.Start(r) // *alb.Router is a lambda.Handler
+//	}
+//
+// # Routes
+//
+// Patterns follow httprouter's syntax. Matching works on the raw path, one
+// segment at a time, so an encoded slash never splits a segment; parameter
+// values are then percent-decoded.
+//
+//	pattern          path                  match   parameters
+//	/users           /users                yes
+//	/users           /users/               no      (redirected to /users)
+//	/users/:id       /users/42             yes     id = "42"
+//	/users/:id       /users/               no
+//	/users/:id       /users/42/orders      no
+//	/users/:id       /users/a%2Fb          yes     id = "a/b"
+//	/users/new       /users/new            yes     (static wins over :id)
+//	/users/:id/x     /users/new/x          yes     id = "new" (backtracking)
+//	/café            /caf%C3%A9            yes     (an encoded static segment matches)
+//	/files/*path     /files/               yes     path = "/"
+//	/files/*path     /files/a/b.txt        yes     path = "/a/b.txt"
+//	/files/*path     /files                no      (redirected to /files/)
+//
+// A static segment, a parameter and a catch-all may share a position; a
+// lookup tries them in that order. Two parameters with different names at
+// one position, a catch-all that is not last, and a route registered twice
+// make Handle panic, quoting the pattern.
+//
+// # The wire
+//
+// What the function sends is always a response the ALB accepts:
 //
 //   - the response uses the header field of the request's mode:
 //     "multiValueHeaders" when the event carried it, "headers" otherwise;
 //   - no field is ever JSON null, "statusCode" is a number and every header
-//     value is a string;
+//     value is a string; invalid headers are dropped and logged;
 //   - text bodies go out as text, everything else as standard base64 with
 //     "isBase64Encoded": true;
 //   - a response over the ALB's 1 MB limit becomes a well-formed error
-//     response instead of the ALB's bare 502.
+//     response instead of the ALB's bare 502;
+//   - a malformed event, a handler error and a panic all become well-formed
+//     responses: Invoke never returns an invocation error.
 //
 // # Lifetime of request data
 //
-// Strings and byte slices decoded from an event are views into a private copy
-// of the payload that is never reused. They stay valid and unchanged for as
-// long as anything refers to them, including goroutines that outlive the
-// request.
+// A *Context is pooled and valid only until the handler returns. Every
+// string and byte slice it hands out is different: it is a view into a
+// private copy of the event payload that is never reused, or a new
+// allocation, so it stays valid and unchanged for as long as anything refers
+// to it, including goroutines that outlive the request.
 package alb

@@ -1,0 +1,87 @@
+package alb_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/albkit/alb"
+)
+
+// invoke sends an ALB event for method and target (path and raw query) in
+// single-value mode and prints the status and body of the response.
+func invoke(r *alb.Router, method, path, query string) {
+	event := `{"httpMethod":"` + method + `","path":"` + path + `","headers":{"host":"example.com","x-forwarded-proto":"https"},` +
+		`"queryStringParameters":{` + query + `},"body":"","isBase64Encoded":false}`
+	out, err := r.Invoke(context.Background(), []byte(event))
+	if err != nil {
+		fmt.Println("invocation error:", err)
+		return
+	}
+	fmt.Println(string(out))
+}
+
+func ExampleRouter_GET() {
+	r := alb.New()
+	r.GET("/hello/:name", func(c *alb.Context) error {
+		return c.String(http.StatusOK, "Hello, "+c.Param("name")+"!")
+	})
+	invoke(r, "GET", "/hello/Ada", "")
+	invoke(r, "GET", "/hello/Ada/", "")
+	invoke(r, "POST", "/hello/Ada", "")
+	// Output:
+	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"text/plain; charset=utf-8"},"body":"Hello, Ada!"}
+	// {"statusCode":301,"statusDescription":"301 Moved Permanently","isBase64Encoded":false,"headers":{"Location":"https://example.com/hello/Ada"},"body":""}
+	// {"statusCode":405,"statusDescription":"405 Method Not Allowed","isBase64Encoded":false,"headers":{"Allow":"GET, HEAD, OPTIONS","Content-Type":"application/json"},"body":"{\"message\":\"Method Not Allowed\"}"}
+}
+
+func ExampleContext_Query() {
+	r := alb.New()
+	r.GET("/search", func(c *alb.Context) error {
+		// The ALB delivers the query still percent-encoded, with '+' for a space.
+		return c.String(http.StatusOK, c.Query("q")+" | raw: "+c.RawQuery())
+	})
+	invoke(r, "GET", "/search", `"q":"caf%C3%A9+au+lait"`)
+	// Output:
+	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"text/plain; charset=utf-8"},"body":"café au lait | raw: q=caf%C3%A9+au+lait"}
+}
+
+func ExampleRouter_Group() {
+	r := alb.New()
+	logged := func(next alb.HandlerFunc) alb.HandlerFunc {
+		return func(c *alb.Context) error {
+			err := next(c)
+			fmt.Println("served", c.Method(), c.Route(), c.ResponseStatus())
+			return err
+		}
+	}
+	api := r.Group("/api", logged)
+	api.GET("/users/:id", func(c *alb.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"id": c.Param("id")})
+	})
+	invoke(r, "GET", "/api/users/7", "")
+	// Output:
+	// served GET /api/users/:id 200
+	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"application/json"},"body":"{\"id\":\"7\"}"}
+}
+
+func ExampleHTTPError() {
+	r := alb.New()
+	r.GET("/orders/:id", func(c *alb.Context) error {
+		return &alb.HTTPError{Status: http.StatusNotFound, Message: "no order " + c.Param("id"), Err: fmt.Errorf("lookup failed")}
+	})
+	invoke(r, "GET", "/orders/9", "")
+	// Output:
+	// {"statusCode":404,"statusDescription":"404 Not Found","isBase64Encoded":false,"headers":{"Content-Type":"application/json"},"body":"{\"message\":\"no order 9\"}"}
+}
+
+func ExampleContext_Blob() {
+	r := alb.New()
+	r.GET("/pixel.gif", func(c *alb.Context) error {
+		gif := []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+		return c.Blob(http.StatusOK, "image/gif", gif) // binary: sent as base64
+	})
+	invoke(r, "GET", "/pixel.gif", "")
+	// Output:
+	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":true,"headers":{"Content-Type":"image/gif"},"body":"R0lGODlhAQABAAAAADs="}
+}
