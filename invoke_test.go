@@ -5,13 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/albkit/alb/internal/albcheck"
 )
 
 // invokeEvent returns the browser event for a path, in either mode.
@@ -338,6 +342,48 @@ func TestHandwrittenAgrees(t *testing.T) {
 		da, dh := decodeResponse(t, a), decodeResponse(t, h)
 		if da.StatusCode != dh.StatusCode || da.Body != dh.Body || da.Headers["Content-Type"] != dh.Headers["Content-Type"] {
 			t.Errorf("%s: alb %s, handwritten %s", path, a, h)
+		}
+	}
+}
+
+func TestInvokeRecordedEventsGiveValidResponses(t *testing.T) {
+	// Every recorded event, through Invoke, answers in its mode with a
+	// response the ALB accepts (contract rules 20-30).
+	r := New()
+	r.Logger = slog.New(slog.DiscardHandler) // single-value mode drops a cookie, with a warning
+	echo := func(c *Context) error {
+		c.SetCookie(&http.Cookie{Name: "seen", Value: "1", Path: "/"})
+		c.SetCookie(&http.Cookie{Name: "mode", Value: strconv.FormatBool(c.MultiValue())})
+		return c.JSON(http.StatusOK, map[string]any{
+			"method": c.Method(), "path": c.Path(), "query": c.RawQuery(), "body": string(c.Body()),
+			"cookies": len(c.Cookies()), "clientIP": c.ClientIP(), "health": c.IsHealthCheck(),
+		})
+	}
+	r.Any("/*path", echo)
+	r.GET("/inspect", echo)
+	r.PUT("/api/binary", func(c *Context) error { return c.Blob(http.StatusOK, "application/octet-stream", c.Body()) })
+	for _, name := range requestEventFiles(t) {
+		raw := readEvent(t, name)
+		var req request
+		if err := decodeEvent(bytes.Clone(raw), &req); err != nil {
+			t.Fatal(err)
+		}
+		out, err := r.Invoke(context.Background(), raw)
+		if err != nil {
+			t.Fatalf("%s: Invoke error %v", name, err)
+		}
+		if err := albcheck.Validate(out, req.multiValue); err != nil {
+			t.Errorf("%s: %v\n%s", name, err, out)
+		}
+		resp, err := albcheck.Decode(out, req.multiValue)
+		if err != nil {
+			continue
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d: %s", name, resp.StatusCode, resp.Body)
+		}
+		if req.method == http.MethodHead && len(resp.Body) != 0 {
+			t.Errorf("%s: HEAD answered with a body", name)
 		}
 	}
 }
