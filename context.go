@@ -56,16 +56,12 @@ type Context struct {
 	form       url.Values // parsed form body, valid when formDone
 	formDone   bool
 
-	values  []contextValue
-	jsonBuf bytes.Buffer
+	values []contextValue
 }
 
 type contextValue struct {
 	key, value any
 }
-
-// maxPooledJSON is the largest JSON buffer a pooled Context keeps.
-const maxPooledJSON = 64 << 10
 
 // reset readies c for the next request and drops every reference into the
 // previous one.
@@ -82,10 +78,6 @@ func (c *Context) reset() {
 	c.form, c.formDone = nil, false
 	clear(c.values)
 	c.values = c.values[:0]
-	if c.jsonBuf.Cap() > maxPooledJSON {
-		c.jsonBuf = bytes.Buffer{}
-	}
-	c.jsonBuf.Reset()
 }
 
 // Context returns the invocation's context: it carries the Lambda deadline
@@ -171,7 +163,9 @@ func (c *Context) lookupQuery(key string) (string, bool) {
 }
 
 // QueryValues returns every value of the query parameter key, decoded, in
-// the order the event lists them; nil when there is none.
+// the order the event lists them; nil when there is none. In single-value
+// mode the ALB sends one value per raw key, but raw keys that decode alike
+// ("a" and "%61") are separate.
 func (c *Context) QueryValues(key string) []string {
 	var vs []string
 	for _, f := range c.decodeQuery() {
@@ -207,7 +201,8 @@ func (c *Context) Header(name string) string {
 
 // HeaderValues returns every value of the request header name, matched
 // case-insensitively, in order; nil when there is none. A header line is
-// never split at commas.
+// never split at commas. In single-value mode the ALB sends one value per
+// (lower-cased) name, so there is at most one: the value Header returns.
 func (c *Context) HeaderValues(name string) []string {
 	var vs []string
 	for _, f := range c.req.headers {
@@ -216,7 +211,7 @@ func (c *Context) HeaderValues(name string) []string {
 		}
 	}
 	if !c.req.multiValue && len(vs) > 1 {
-		vs = vs[len(vs)-1:] // what a map would have kept
+		vs = vs[len(vs)-1:]
 	}
 	return vs
 }
@@ -298,7 +293,7 @@ func (c *Context) BindJSON(v any) error { return c.bindJSON(v, false) }
 func (c *Context) BindJSONStrict(v any) error { return c.bindJSON(v, true) }
 
 func (c *Context) bindJSON(v any, strict bool) error {
-	if len(c.body) == 0 {
+	if len(bytes.TrimSpace(c.body)) == 0 {
 		return &HTTPError{Status: http.StatusBadRequest, Message: "request body is empty; JSON expected"}
 	}
 	var err error
@@ -403,19 +398,29 @@ func (c *Context) ClientIP() string {
 // port, or "" when the entry is not an address.
 func clientAddr(entry string) string {
 	host := entry
-	if strings.HasPrefix(entry, "[") { // [v6]:port
-		end := strings.IndexByte(entry, ']')
-		if end < 0 {
+	if v6, ok := strings.CutPrefix(entry, "["); ok { // [v6] or [v6]:port
+		var rest string
+		host, rest, ok = strings.Cut(v6, "]")
+		if !ok || rest != "" && (rest[0] != ':' || !isPort(rest[1:])) {
 			return ""
 		}
-		host = entry[1:end]
 	} else if strings.Count(entry, ":") == 1 { // v4:port
-		host, _, _ = strings.Cut(entry, ":")
+		var port string
+		host, port, _ = strings.Cut(entry, ":")
+		if !isPort(port) {
+			return ""
+		}
 	}
 	if _, err := netip.ParseAddr(host); err != nil {
 		return ""
 	}
 	return host
+}
+
+// isPort reports whether s is a decimal port number.
+func isPort(s string) bool {
+	_, err := strconv.ParseUint(s, 10, 16)
+	return err == nil
 }
 
 // TraceID returns the X-Amzn-Trace-Id header the ALB adds ("Root=1-..."),
@@ -613,17 +618,14 @@ func (c *Context) HTML(status int, html string) error {
 	return c.Blob(status, "text/html; charset=utf-8", stringBytes(html))
 }
 
-// JSON sends v encoded by encoding/json (without a trailing newline) as
-// application/json. If v cannot be encoded, JSON sends nothing and returns
-// the error.
+// JSON sends v encoded by json.Marshal as application/json. If v cannot be
+// encoded, JSON sends nothing and returns the error.
 func (c *Context) JSON(status int, v any) error {
-	c.jsonBuf.Reset()
-	enc := json.NewEncoder(&c.jsonBuf)
-	if err := enc.Encode(v); err != nil {
+	b, err := json.Marshal(v)
+	if err != nil {
 		return err
 	}
-	b := c.jsonBuf.Bytes()
-	return c.Blob(status, "application/json", b[:len(b)-1])
+	return c.Blob(status, "application/json", b)
 }
 
 // NoContent sends the status with no body.

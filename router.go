@@ -95,6 +95,7 @@ type Router struct {
 	middleware []Middleware
 	trees      map[string]*tree[*route]
 	hasRoutes  bool
+	firstRoute string // method and pattern, for messages
 
 	start    sync.Once
 	frozen   bool
@@ -131,8 +132,13 @@ func New() *Router {
 // is the outermost. Use panics once a route is registered: chains are built
 // at registration.
 func (r *Router) Use(mw ...Middleware) {
-	if r.hasRoutes {
-		panic("alb: Router.Use called after a route was registered; add middleware first")
+	switch {
+	case r.frozen:
+		panic("alb: Router.Use called after the router started serving")
+	case r.hasRoutes:
+		panic("alb: Router.Use called after a route (" + strconv.Quote(r.firstRoute) + ") was registered; add middleware first")
+	case hasNil(mw):
+		panic("alb: Router.Use called with a nil middleware")
 	}
 	r.middleware = append(r.middleware, mw...)
 }
@@ -154,6 +160,8 @@ func (r *Router) handle(method, pattern string, h HandlerFunc, chain []Middlewar
 		panic("alb: route " + strconv.Quote(method+" "+pattern) + " has a nil handler")
 	case method == "" || !validHeaderName(method):
 		panic("alb: route " + strconv.Quote(method+" "+pattern) + " has an invalid method")
+	case hasNil(chain):
+		panic("alb: route " + strconv.Quote(method+" "+pattern) + " has a nil middleware")
 	}
 	if r.trees == nil {
 		r.trees = map[string]*tree[*route]{}
@@ -163,13 +171,29 @@ func (r *Router) handle(method, pattern string, h HandlerFunc, chain []Middlewar
 		t = new(tree[*route])
 		r.trees[method] = t
 	}
-	t.add(pattern, &route{pattern: pattern, handler: wrap(h, chain)})
-	r.hasRoutes = true
+	handler := wrap(h, chain)
+	if handler == nil {
+		panic("alb: route " + strconv.Quote(method+" "+pattern) + ": a middleware returned a nil handler")
+	}
+	t.add(pattern, &route{pattern: pattern, handler: handler})
+	if !r.hasRoutes {
+		r.hasRoutes, r.firstRoute = true, method+" "+pattern
+	}
 }
 
-// wrap applies chain to h, the first middleware outermost.
+func hasNil(mw []Middleware) bool {
+	for _, m := range mw {
+		if m == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// wrap applies chain to h, the first middleware outermost. It returns nil
+// if a middleware does.
 func wrap(h HandlerFunc, chain []Middleware) HandlerFunc {
-	for i := len(chain) - 1; i >= 0; i-- {
+	for i := len(chain) - 1; i >= 0 && h != nil; i-- {
 		h = chain[i](h)
 	}
 	return h
@@ -264,9 +288,12 @@ func (g *Group) Use(mw ...Middleware) {
 	g.middleware = append(g.middleware, mw...)
 }
 
-// Handle registers h for method and the group's prefix plus pattern; see
-// Router.Handle.
+// Handle registers h for method and the group's prefix plus pattern, which
+// must start with '/' or be empty (the prefix itself); see Router.Handle.
 func (g *Group) Handle(method, pattern string, h HandlerFunc, mw ...Middleware) {
+	if pattern != "" && pattern[0] != '/' {
+		panic("alb: pattern " + strconv.Quote(pattern) + " (" + method + ") in group " + strconv.Quote(g.prefix) + " must start with '/'")
+	}
 	var chains [][]Middleware
 	for p := g; p != nil; p = p.parent {
 		p.hasRoutes = true
@@ -321,8 +348,11 @@ func (g *Group) Any(pattern string, h HandlerFunc, mw ...Middleware) {
 }
 
 // freeze runs once, before the first request: it reads the settings and
-// wraps the hooks in the router's middleware.
+// wraps the hooks in the router's middleware. It cannot fail: a middleware
+// that returns nil for a hook leaves that hook unwrapped, with an error
+// logged.
 func (r *Router) freeze() {
+	r.pool.New = func() any { return &Context{router: r} }
 	r.frozen = true
 	r.enc = encoder{logger: r.Logger, cookies: r.SetCookiePolicy, tooLargeStatus: r.TooLargeStatus}
 	r.onError = r.ErrorHandler
@@ -341,11 +371,22 @@ func (r *Router) freeze() {
 	if options == nil {
 		options = func(c *Context) error { return c.NoContent(http.StatusNoContent) }
 	}
-	r.notFound = wrap(notFound, r.middleware)
-	r.notAllow = wrap(notAllowed, r.middleware)
-	r.options = wrap(options, r.middleware)
-	r.redirect = wrap(serveRedirect, r.middleware)
-	r.pool.New = func() any { return &Context{router: r} }
+	r.notFound = r.wrapHook(notFound)
+	r.notAllow = r.wrapHook(notAllowed)
+	r.options = r.wrapHook(options)
+	r.redirect = r.wrapHook(serveRedirect)
+}
+
+// wrapHook wraps a hook in the router's middleware, or leaves it as it is
+// when a middleware returns nil or panics.
+func (r *Router) wrapHook(h HandlerFunc) (wrapped HandlerFunc) {
+	defer func() {
+		if p := recover(); p != nil || wrapped == nil {
+			r.logger().Error("alb: a middleware failed to wrap a hook; the hook runs without middleware", "panic", p)
+			wrapped = h
+		}
+	}()
+	return wrap(h, r.middleware)
 }
 
 func (r *Router) logger() *slog.Logger {
@@ -507,26 +548,31 @@ func guessMultiValue(payload []byte) bool {
 }
 
 // DefaultErrorHandler answers err as JSON {"message": "..."}: an *HTTPError
-// with its status and public message, any other error with 500 and
-// "Internal Server Error", so that error text never reaches the client.
-// Errors of status 500 and above are logged with their cause.
+// with its status and public message (the status text when it has none),
+// any other error with 500 and "Internal Server Error", so that error text
+// never reaches the client. An *HTTPError with a status outside 100-599 is
+// a 500. Errors of status 500 and above are logged with their cause, unless
+// the error is a bare *HTTPError with no cause (the router's answer to a
+// panic, already logged, is one).
 func DefaultErrorHandler(c *Context, err error) {
 	var he *HTTPError
 	if !errors.As(err, &he) {
 		he = &HTTPError{Status: http.StatusInternalServerError, Err: err}
 	}
-	status := he.Status
+	status, msg := he.Status, he.Message
 	if status < 100 || status > 599 {
 		status = http.StatusInternalServerError
 	}
-	if status >= 500 {
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	if status >= 500 && (he.Err != nil || he != err) { // a bare *HTTPError says all there is
 		c.router.logger().LogAttrs(c.Context(), slog.LevelError, "alb: request failed",
 			slog.Int("status", status),
 			slog.String("method", c.req.method),
 			slog.String("path", c.req.rawPath),
 			slog.Any("error", err))
 	}
-	msg := he.publicMessage()
 	if !utf8.ValidString(msg) {
 		msg = strings.ToValidUTF8(msg, "\uFFFD")
 	}
@@ -577,15 +623,9 @@ func (r *Router) dispatch(c *Context) HandlerFunc {
 }
 
 // redirectFor returns the redirect hook, with the target stored in c, when
-// the path has a route after fixing its trailing slash or cleaning it.
+// the path has a route after fixing its trailing slash or cleaning it. HEAD
+// requests look in the HEAD routes, then in the GET routes.
 func (r *Router) redirectFor(c *Context, method, path string, tsr bool) HandlerFunc {
-	t := r.trees[method]
-	if t == nil && method == http.MethodHead {
-		t = r.trees[http.MethodGet]
-	}
-	if t == nil {
-		return nil
-	}
 	if tsr && r.RedirectTrailingSlash {
 		if strings.HasSuffix(path, "/") {
 			c.redirect = path[:len(path)-1]
@@ -594,10 +634,19 @@ func (r *Router) redirectFor(c *Context, method, path string, tsr bool) HandlerF
 		}
 		return r.redirect
 	}
-	if r.RedirectFixedPath {
-		if fixed, ok := t.lookupCaseInsensitive(httprouter.CleanPath(path), r.RedirectTrailingSlash); ok && fixed != path {
-			c.redirect = fixed
-			return r.redirect
+	if !r.RedirectFixedPath {
+		return nil
+	}
+	clean := httprouter.CleanPath(path)
+	for _, m := range [2]string{method, http.MethodGet} {
+		if t := r.trees[m]; t != nil {
+			if fixed, ok := t.lookupCaseInsensitive(clean, r.RedirectTrailingSlash); ok && fixed != path {
+				c.redirect = fixed
+				return r.redirect
+			}
+		}
+		if method != http.MethodHead {
+			break
 		}
 	}
 	return nil
@@ -613,7 +662,7 @@ func serveRedirect(c *Context) error {
 		status = http.StatusMovedPermanently
 	}
 	// A path that starts with "//" would be read as another host.
-	path := "/" + strings.TrimLeft(c.redirect, "/")
+	path := escapeLocationPath("/" + strings.TrimLeft(c.redirect, "/"))
 	var loc strings.Builder
 	if host, proto := c.Header("Host"), c.Header("X-Forwarded-Proto"); host != "" && (proto == "http" || proto == "https") {
 		loc.WriteString(proto + "://" + host)
@@ -623,6 +672,38 @@ func serveRedirect(c *Context) error {
 		loc.WriteString("?" + q)
 	}
 	return c.Redirect(status, loc.String())
+}
+
+// escapeLocationPath percent-encodes the bytes of a redirect path that may
+// not appear in a URL: non-ASCII bytes (a route's own text is decoded),
+// controls, space and the delimiters "<>\\^`{|}. Escapes already in the
+// path are kept as they are, and so is every other byte. A backslash is
+// encoded because browsers read "/\\host" as "//host".
+func escapeLocationPath(p string) string {
+	n := 0
+	for i := 0; i < len(p); i++ {
+		if shouldEscapeInPath(p[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return p
+	}
+	b := make([]byte, 0, len(p)+2*n)
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; shouldEscapeInPath(c) {
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+		} else {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+const upperHex = "0123456789ABCDEF"
+
+func shouldEscapeInPath(c byte) bool {
+	return c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0
 }
 
 // allowed returns the Allow header for path: the methods with a route for
@@ -638,7 +719,7 @@ func (r *Router) allowed(path, reqMethod string) string {
 		}
 		if _, ok, _ := t.lookup(path, &ps); ok {
 			methods = append(methods, method)
-			if method == http.MethodGet && reqMethod != http.MethodHead && r.trees[http.MethodHead] == nil {
+			if method == http.MethodGet { // HEAD falls back to GET
 				methods = append(methods, http.MethodHead)
 			}
 		}

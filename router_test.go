@@ -973,7 +973,6 @@ func TestRouterMethodNotAllowed(t *testing.T) {
 // to the GET route whenever the path has no HEAD route, so Allow must list
 // HEAD for a GET route even when HEAD routes exist for other paths.
 func TestRouterAllowListsHEADBesideOtherHEADRoutes(t *testing.T) {
-	t.Skip(`BUG: with GET /x and HEAD /y registered, PUT /x answers 405 with Allow "GET, OPTIONS", although HEAD /x is served by the GET route; want "GET, HEAD, OPTIONS" (router.allowed adds HEAD only when no HEAD route exists anywhere)`)
 	r := New()
 	r.GET("/x", textHandler("x"))
 	r.HEAD("/y", textHandler("y"))
@@ -1205,7 +1204,6 @@ func TestRouterRedirectDisabled(t *testing.T) {
 // HEAD request is redirected to the fixed path exactly as a GET is, even
 // when HEAD routes exist for other paths.
 func TestRouterRedirectHEADFixedPath(t *testing.T) {
-	t.Skip(`BUG: with GET /users and HEAD /other registered, HEAD /USERS answers 404 while GET /USERS answers 301 to /users; want 301 (redirectFor looks for the fixed path only in the HEAD tree once one exists)`)
 	r := New()
 	r.GET("/users", textHandler("users"))
 	r.HEAD("/other", textHandler("other"))
@@ -1222,7 +1220,6 @@ func TestRouterRedirectHEADFixedPath(t *testing.T) {
 // bytes outside ASCII are percent-encoded (as net/http's Redirect does, and
 // as tree.lookupCaseInsensitive's doc asks of its callers).
 func TestRouterRedirectEscapesLocation(t *testing.T) {
-	t.Skip(`BUG: GET /CAF%C3%A9 with route /café redirects to Location "/café" (raw UTF-8), want "/caf%C3%A9" (serveRedirect writes the fixed path without percent-encoding bytes outside ASCII)`)
 	r := New()
 	r.GET("/café", textHandler("cafe"))
 	w := rtInvokeSpec(t, r, eventSpec{path: "/CAF%C3%A9"})
@@ -1887,7 +1884,6 @@ func TestRouterInvokeKeepsNoReferenceToPayload(t *testing.T) {
 // TestRouterGroupPatternWithoutSlash: a Group's registration methods behave
 // like the Router's, which panics on a pattern that does not begin with '/'.
 func TestRouterGroupPatternWithoutSlash(t *testing.T) {
-	t.Skip(`BUG: Group("/api").GET("x", h) registers "/apix" without a panic, while Router.GET("x", h) panics; want a panic quoting "x" (Group.Handle concatenates prefix and pattern before any check)`)
 	r := New()
 	wantPanic(t, func() { r.Group("/api").GET("x", textHandler("x")) }, `"x"`)
 }
@@ -1896,7 +1892,6 @@ func TestRouterGroupPatternWithoutSlash(t *testing.T) {
 // "/\host" as "//host", another host, like the "//" that serveRedirect
 // already guards against.
 func TestRouterRedirectNeverBackslashRelative(t *testing.T) {
-	t.Skip(`BUG: GET "/\evil.com/" (no Host, route "/:name") redirects to Location "/\evil.com", which browsers follow to evil.com; want a Location that cannot be read as another host (e.g. "/%5Cevil.com")`)
 	r := New()
 	r.GET("/:name", textHandler("name"))
 	w := rtInvokeSpec(t, r, eventSpec{path: `/\evil.com/`})
@@ -1909,7 +1904,6 @@ func TestRouterRedirectNeverBackslashRelative(t *testing.T) {
 // may reject it with a panic; if it does not, Invoke must still answer with
 // a well-formed response and never panic (Invoke's doc, contract rule 31).
 func TestRouterInvokeNilMiddleware(t *testing.T) {
-	t.Skip("BUG: after r.Use(nil) on a router with no routes, Invoke panics (nil pointer dereference in freeze) instead of answering, and every later Invoke panics too (interface conversion: the pool has no New, as freeze ran inside sync.Once); want Use to panic, or a well-formed 500")
 	r := New()
 	usePanicked := func() (panicked bool) {
 		defer func() { panicked = recover() != nil }()
