@@ -1332,8 +1332,8 @@ func TestRouterErrorHandler(t *testing.T) {
 		got = nil
 		w = rtInvoke(t, r, []byte(`{`), false)
 		var he *HTTPError
-		if len(got) != 1 || !errors.As(got[0], &he) || he.Status != 400 || !errors.Is(got[0], ErrMalformedEvent) {
-			t.Errorf("malformed event: ErrorHandler got %v, want a 400 *HTTPError matching ErrMalformedEvent", got)
+		if len(got) != 1 || !errors.As(got[0], &he) || he.Status != 400 || !errors.Is(got[0], ErrMalformedEvent) || w.status != 418 {
+			t.Errorf("malformed event: ErrorHandler got %v, status %d, want a 400 *HTTPError matching ErrMalformedEvent, 418", got, w.status)
 		}
 		// An ErrorHandler that writes nothing sends 200 with an empty body.
 		r = New()
