@@ -299,9 +299,9 @@ func (d *decoder) typeError(reason string) error {
 	return &EventError{Offset: at, Reason: reason}
 }
 
-// stringMap decodes an object of strings (or null) into col, one field per
-// member. It reports whether the value was an object.
-func (d *decoder) stringMap(col *[]field, reason string) (bool, error) {
+// members decodes an object, or null, calling member with the cursor on the
+// value of each key in turn. It reports whether the value was an object.
+func (d *decoder) members(reason string, member func(key string) error) (bool, error) {
 	if d.literal("null") {
 		return false, nil
 	}
@@ -310,119 +310,73 @@ func (d *decoder) stringMap(col *[]field, reason string) (bool, error) {
 	}
 	d.pos++
 	for more := d.more('}'); more; {
-		name, err := d.key()
+		key, err := d.key()
 		if err != nil {
 			return false, err
 		}
-		value, err := d.stringOrNull(reason)
-		if err != nil {
+		if err := member(key); err != nil {
 			return false, err
 		}
-		*col = append(*col, field{name, value})
 		if more, err = d.next('}', "an object"); err != nil {
 			return false, err
 		}
 	}
 	return true, nil
+}
+
+// stringMap decodes an object of strings (or null) into col, one field per
+// member. It reports whether the value was an object.
+func (d *decoder) stringMap(col *[]field, reason string) (bool, error) {
+	return d.members(reason, func(name string) error {
+		value, err := d.stringOrNull(reason)
+		*col = append(*col, field{name, value})
+		return err
+	})
 }
 
 // arrayMap decodes an object of string arrays (or null) into col, one field
 // per array element, in order. It reports whether the value was an object.
 func (d *decoder) arrayMap(col *[]field, reason string) (bool, error) {
-	if d.literal("null") {
-		return false, nil
-	}
-	if d.pos >= len(d.buf) || d.buf[d.pos] != '{' {
-		return false, d.typeError(reason)
-	}
-	d.pos++
-	for more := d.more('}'); more; {
-		name, err := d.key()
-		if err != nil {
-			return false, err
+	return d.members(reason, func(name string) error {
+		if d.literal("null") {
+			return nil
 		}
-		switch {
-		case d.literal("null"):
-		case d.pos < len(d.buf) && d.buf[d.pos] == '[':
-			d.pos++
-			for elems := d.more(']'); elems; {
-				value, err := d.stringOrNull(reason)
-				if err != nil {
-					return false, err
-				}
-				*col = append(*col, field{name, value})
-				if elems, err = d.next(']', "an array"); err != nil {
-					return false, err
-				}
+		if d.pos >= len(d.buf) || d.buf[d.pos] != '[' {
+			return d.typeError(reason)
+		}
+		d.pos++
+		for more := d.more(']'); more; {
+			value, err := d.stringOrNull(reason)
+			if err != nil {
+				return err
 			}
-		default:
-			return false, d.typeError(reason)
+			*col = append(*col, field{name, value})
+			if more, err = d.next(']', "an array"); err != nil {
+				return err
+			}
 		}
-		if more, err = d.next('}', "an object"); err != nil {
-			return false, err
-		}
-	}
-	return true, nil
+		return nil
+	})
 }
 
 // requestContext decodes {"elb": {"targetGroupArn": "..."}}, skipping
 // anything else.
 func (d *decoder) requestContext(r *request) error {
-	const reason = `"requestContext" is not an object`
-	if d.literal("null") {
-		return nil
-	}
-	if d.pos >= len(d.buf) || d.buf[d.pos] != '{' {
-		return d.typeError(reason)
-	}
-	d.pos++
-	for more := d.more('}'); more; {
-		key, err := d.key()
-		if err != nil {
-			return err
+	_, err := d.members(`"requestContext" is not an object`, func(key string) error {
+		if key != "elb" {
+			return d.skip(2)
 		}
-		if key == "elb" {
-			err = d.elb(r)
-		} else {
-			err = d.skip(2)
-		}
-		if err != nil {
-			return err
-		}
-		if more, err = d.next('}', `"requestContext"`); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (d *decoder) elb(r *request) error {
-	const reason = `"requestContext.elb" is not an object`
-	if d.literal("null") {
-		return nil
-	}
-	if d.pos >= len(d.buf) || d.buf[d.pos] != '{' {
-		return d.typeError(reason)
-	}
-	d.pos++
-	for more := d.more('}'); more; {
-		key, err := d.key()
-		if err != nil {
-			return err
-		}
-		if key == "targetGroupArn" {
+		_, err := d.members(`"requestContext.elb" is not an object`, func(key string) error {
+			if key != "targetGroupArn" {
+				return d.skip(3)
+			}
+			var err error
 			r.targetGroupARN, err = d.stringOrNull(`"targetGroupArn" is not a string`)
-		} else {
-			err = d.skip(3)
-		}
-		if err != nil {
 			return err
-		}
-		if more, err = d.next('}', `"requestContext.elb"`); err != nil {
-			return err
-		}
-	}
-	return nil
+		})
+		return err
+	})
+	return err
 }
 
 // strStop marks the bytes that end the fast scan of a string: the closing
