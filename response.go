@@ -193,34 +193,56 @@ func (e *encoder) encode(r *response, multiValue bool) []byte {
 //     Trailer, Transfer-Encoding, Upgrade) and Content-Length are dropped
 //     silently (rule 28).
 //   - The body goes out as text or as base64 as r.encoding says (rule 29).
-//   - The object written is never larger than maxResponseSize (rule 30). When
-//     r's would be, dst is cut back to its original length and a response
-//     with status e.tooLargeStatus (500 if 0), Content-Type
-//     "text/plain; charset=utf-8" and the body "response too large\n" is
-//     appended instead, in the same mode, and a warning with the refused size
-//     is logged. The replacement carries none of r's headers.
+//   - The object written is never larger than maxResponseSize (rule 30),
+//     and its header block never larger than maxHeaderBlock (rule 28). When
+//     r's would be, a response with status e.tooLargeStatus (500 if 0),
+//     Content-Type "text/plain; charset=utf-8" and the body
+//     "response too large\n" is appended instead, in the same mode, and a
+//     warning with the refused size is logged. The replacement carries none
+//     of r's headers.
 //
 // Nothing in r is modified, and nothing in the result refers to r's memory.
 func (e *encoder) appendResponse(dst []byte, r *response, multiValue bool) []byte {
+	if n := headerBlockSize(r.headers); n > maxHeaderBlock {
+		return e.appendTooLarge(dst, multiValue, "alb: response headers over the ALB's 32 KiB limit; sent a replacement", n, maxHeaderBlock)
+	}
 	start := len(dst)
 	dst = e.appendObject(dst, r, multiValue)
 	if size := len(dst) - start; size > maxResponseSize {
-		dst = dst[:start]
-		tooLarge := response{
-			status:  e.tooLargeStatus,
-			headers: tooLargeHeaders[:],
-			body:    []byte(tooLargeBody),
-		}
-		if tooLarge.status == 0 {
-			tooLarge.status = 500
-		}
-		e.warn("alb: response JSON over the ALB's size limit; sent a replacement",
-			slog.Int("size", size),
-			slog.Int("limit", maxResponseSize),
-			slog.Int("status", tooLarge.status))
-		dst = e.appendObject(dst, &tooLarge, multiValue)
+		return e.appendTooLarge(dst[:start], multiValue, "alb: response JSON over the ALB's size limit; sent a replacement", size, maxResponseSize)
 	}
 	return dst
+}
+
+// maxHeaderBlock is the largest response header block the ALB forwards: it
+// answers 502 to one over 32 K (contract rule 28).
+const maxHeaderBlock = 32 << 10
+
+// headerBlockSize bounds the size of the header block hs gives on the
+// wire: each field as its own "name: value\r\n" line. Joining values in
+// single-value mode only makes the block smaller.
+func headerBlockSize(hs []field) int {
+	n := 0
+	for i := range hs {
+		n += len(hs[i].name) + len(hs[i].value) + 4
+	}
+	return n
+}
+
+// appendTooLarge appends the response sent in place of one the ALB would
+// refuse for its size: status e.tooLargeStatus (500 if 0), a plain-text body
+// and none of the original headers. It logs msg with the refused size.
+func (e *encoder) appendTooLarge(dst []byte, multiValue bool, msg string, size, limit int) []byte {
+	tooLarge := response{
+		status:  e.tooLargeStatus,
+		headers: tooLargeHeaders[:],
+		body:    []byte(tooLargeBody),
+	}
+	if tooLarge.status == 0 {
+		tooLarge.status = 500
+	}
+	e.warn(msg, slog.Int("size", size), slog.Int("limit", limit), slog.Int("status", tooLarge.status))
+	return e.appendObject(dst, &tooLarge, multiValue)
 }
 
 // tooLargeHeaders and tooLargeBody make the response that appendResponse

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/albkit/alb/internal/albcheck"
 )
 
 // binary2k is a 2 KiB body that is not valid UTF-8.
@@ -596,6 +598,34 @@ func TestEncodeTooLargeStatus(t *testing.T) {
 	const want = `prefix{"statusCode":507,"statusDescription":"507 Insufficient Storage","isBase64Encoded":false,"multiValueHeaders":{"Content-Type":["text/plain; charset=utf-8"]},"body":"response too large\n"}`
 	if got != want {
 		t.Errorf("got %.300s, want %s", got, want)
+	}
+}
+
+func TestEncodeHeaderBlockLimit(t *testing.T) {
+	// Rule 28: the ALB answers 502 to a response header block over 32 K.
+	var logs bytes.Buffer
+	e := encoder{logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	value := strings.Repeat("v", 1000)
+	var r response
+	for i := 0; headerBlockSize(r.headers) <= maxHeaderBlock-1100; i++ {
+		r.headers = append(r.headers, field{"X-" + strconv.Itoa(i), value})
+	}
+	for _, multiValue := range []bool{false, true} {
+		out := e.encode(&r, multiValue)
+		if err := albcheck.Validate(out, multiValue); err != nil || !bytes.Contains(out, []byte(`"statusCode":200`)) {
+			t.Errorf("multiValue=%v: %d bytes of headers: %v", multiValue, headerBlockSize(r.headers), err)
+		}
+	}
+	big := r
+	big.headers = append(slices.Clone(r.headers), field{"X-Last", value})
+	for _, multiValue := range []bool{false, true} {
+		out := e.encode(&big, multiValue)
+		if err := albcheck.Validate(out, multiValue); err != nil || !bytes.Contains(out, []byte(`"statusCode":500`)) || bytes.Contains(out, []byte("X-Last")) {
+			t.Errorf("multiValue=%v: %d bytes of headers gave %.200s (%v), want the 500 replacement", multiValue, headerBlockSize(big.headers), out, err)
+		}
+	}
+	if !strings.Contains(logs.String(), "32 KiB limit") {
+		t.Errorf("log = %q, want a warning about the header limit", logs.String())
 	}
 }
 
