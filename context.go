@@ -503,8 +503,10 @@ func (c *Context) Event() events.ALBTargetGroupRequest {
 
 // Copy returns a Context that a goroutine may keep after the handler
 // returns: the request side (method, path, parameters, query, headers,
-// body, values set so far) is copied out of pooled storage. Its response
-// side is detached: what is written to it is never sent.
+// body, values set so far) is copied out of pooled storage, and its context
+// is no longer cancelled with the invocation's. Its response side starts
+// empty and is detached: what is written to it is never sent, unless
+// SendResponseOf passes it to the original Context.
 func (c *Context) Copy() *Context {
 	cp := &Context{
 		router: c.router,
@@ -519,6 +521,19 @@ func (c *Context) Copy() *Context {
 	cp.req.query = append([]field(nil), c.req.query...)
 	cp.values = append([]contextValue(nil), c.values...)
 	return cp
+}
+
+// SendResponseOf replaces c's response with the one built on cp, a Copy of
+// c: its status, headers, body and body encoding. Middleware that runs the
+// handler on a copy (to abandon it at a deadline, say) calls it once the
+// handler has returned, so that what the handler wrote is sent. cp must not
+// be used afterwards.
+func (c *Context) SendResponseOf(cp *Context) {
+	c.resp.reset()
+	c.resp.status = cp.resp.status
+	c.resp.headers = append(c.resp.headers, cp.resp.headers...)
+	c.resp.body = cp.resp.body
+	c.resp.encoding = cp.resp.encoding
 }
 
 // Response side.

@@ -1203,3 +1203,32 @@ func TestContextPoolReuse(t *testing.T) {
 		}
 	}
 }
+
+func TestContextSendResponseOf(t *testing.T) {
+	r := New()
+	r.GET("/x", func(c *Context) error {
+		c.SetHeader("X-Before", "dropped")
+		cp := c.Copy()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			cp.SetHeader("X-From", "copy")
+			cp.SetBodyEncoding(BodyBase64)
+			_ = cp.String(http.StatusAccepted, "from the copy")
+		}()
+		<-done
+		c.SendResponseOf(cp)
+		return nil
+	})
+	for _, multi := range bothModes {
+		out, _ := r.Invoke(context.Background(), testEventJSON("GET", "/x", nil, nil, multi))
+		d := decodeResponse(t, out)
+		xFrom, xBefore := d.Headers["X-From"], d.Headers["X-Before"]
+		if multi {
+			xFrom, xBefore = strings.Join(d.MultiValueHeaders["X-From"], ","), strings.Join(d.MultiValueHeaders["X-Before"], ",")
+		}
+		if d.StatusCode != http.StatusAccepted || !d.IsBase64Encoded || xFrom != "copy" || xBefore != "" {
+			t.Errorf("%s: %s", modeLabel(multi), out)
+		}
+	}
+}
