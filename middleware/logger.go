@@ -1,0 +1,138 @@
+package middleware
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/albkit/alb"
+)
+
+// LoggerOptions configures Logger. The zero value is ready to use.
+type LoggerOptions struct {
+	// Logger receives the access log. nil means slog.Default() at the time
+	// of the request.
+	Logger *slog.Logger
+
+	// LogHealthChecks logs ALB health checks too (see
+	// alb.Context.IsHealthCheck). By default they are not logged: the ALB
+	// sends one every interval, whatever the traffic.
+	LogHealthChecks bool
+
+	// Level returns the level of the line for a response status. nil means
+	// Error for 5xx, Warn for 4xx and Info otherwise.
+	Level func(status int) slog.Level
+}
+
+// Logger returns middleware that writes one access-log line per request,
+// with slog's LogAttrs, once the handler has returned. The message is
+// "request" and the attributes are:
+//
+//	method      the request method
+//	path        the raw path, still percent-encoded (alb.Context.RawPath)
+//	route       the matched pattern, "" when none matched
+//	status      the response status (see below)
+//	bytes       the length of the response body
+//	duration    the time the handler took
+//	request_id  GetRequestID: "" unless RequestID runs outside Logger
+//	trace_id    the X-Amzn-Trace-Id header, "" on health checks
+//	client_ip   alb.Context.ClientIP, "" on health checks
+//	mode        "single" or "multi": the target group's header mode
+//	error       the error the handler returned, only when there is one
+//
+// The router turns a returned error into a response only after the whole
+// chain has returned, so Logger cannot see that response. For a returned
+// error it logs the status the router's DefaultErrorHandler will send: the
+// Status of an *alb.HTTPError (found with errors.As; 500 when outside
+// 100-599), and 500 for any other error; bytes is then the length of what
+// the handler had written, usually 0. A custom ErrorHandler that picks other
+// statuses is not reflected. A panic is logged as status 500 with
+// "panic": true, and goes on to Recover (which should run outside Logger)
+// or to the router.
+//
+// A health check that is not logged costs one header lookup and allocates
+// nothing. Logged requests allocate what slog allocates.
+func Logger(opts LoggerOptions) alb.Middleware {
+	level := opts.Level
+	if level == nil {
+		level = defaultLevel
+	}
+	return func(next alb.HandlerFunc) alb.HandlerFunc {
+		return func(c *alb.Context) (err error) {
+			if !opts.LogHealthChecks && c.IsHealthCheck() {
+				return next(c)
+			}
+			start := time.Now()
+			panicked := true
+			defer func() {
+				if panicked { // log and let the panic go on
+					logRequest(c, opts.Logger, level, start, http.StatusInternalServerError, nil, true)
+				}
+			}()
+			err = next(c)
+			panicked = false
+			logRequest(c, opts.Logger, level, start, statusOf(c, err), err, false)
+			return err
+		}
+	}
+}
+
+func defaultLevel(status int) slog.Level {
+	switch {
+	case status >= 500:
+		return slog.LevelError
+	case status >= 400:
+		return slog.LevelWarn
+	}
+	return slog.LevelInfo
+}
+
+// statusOf returns the status the response will have once the router's
+// DefaultErrorHandler has handled err.
+func statusOf(c *alb.Context, err error) int {
+	if err == nil {
+		return c.ResponseStatus()
+	}
+	var he *alb.HTTPError
+	if errors.As(err, &he) && he.Status >= 100 && he.Status <= 599 {
+		return he.Status
+	}
+	return http.StatusInternalServerError
+}
+
+func logRequest(c *alb.Context, logger *slog.Logger, level func(int) slog.Level, start time.Time, status int, err error, panicked bool) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	ctx := c.Context()
+	lvl := level(status)
+	if !logger.Enabled(ctx, lvl) {
+		return
+	}
+	mode := "single"
+	if c.MultiValue() {
+		mode = "multi"
+	}
+	attrs := [...]slog.Attr{
+		slog.String("method", c.Method()),
+		slog.String("path", c.RawPath()),
+		slog.String("route", c.Route()),
+		slog.Int("status", status),
+		slog.Int("bytes", len(c.ResponseBody())),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", GetRequestID(c)),
+		slog.String("trace_id", c.TraceID()),
+		slog.String("client_ip", c.ClientIP()),
+		slog.String("mode", mode),
+		{},
+	}
+	n := len(attrs) - 1
+	switch {
+	case panicked:
+		attrs[n], n = slog.Bool("panic", true), n+1
+	case err != nil:
+		attrs[n], n = slog.Any("error", err), n+1
+	}
+	logger.LogAttrs(ctx, lvl, "request", attrs[:n]...)
+}
