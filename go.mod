@@ -3,7 +3,7 @@ module github.com/albkit/alb
 go 1.26
 
 require (
-	github.com/aws/aws-lambda-go v1.55.1 // indirect
-	github.com/julienschmidt/httprouter v1.3.0 // indirect
-	github.com/valyala/bytebufferpool v1.0.0 // indirect
+	github.com/aws/aws-lambda-go v1.55.1
+	github.com/julienschmidt/httprouter v1.3.0
+	github.com/valyala/bytebufferpool v1.0.0
 )
