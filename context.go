@@ -523,18 +523,26 @@ func (c *Context) Copy() *Context {
 	return cp
 }
 
-// SendResponseOf replaces c's response with the one built on cp, a Copy of
-// c: its status, headers, body and body encoding. Middleware that runs the
-// handler on a copy (to abandon it at a deadline, say) calls it once the
-// handler has returned, so that what the handler wrote is sent. cp must not
-// be used afterwards.
+// SendResponseOf makes the response built on cp, a Copy of c, c's
+// response: its status, body and body encoding, and its headers, which
+// replace c's headers of the same names; c's other headers are kept (those
+// that middleware outside the copy set). Middleware that runs the handler on
+// a copy (to abandon it at a deadline, say) calls it once the handler has
+// returned. cp must not be used afterwards.
 func (c *Context) SendResponseOf(cp *Context) {
-	c.resp.reset()
-	c.resp.status = cp.resp.status
+	for _, f := range cp.resp.headers {
+		c.DelHeader(f.name)
+	}
 	c.resp.headers = append(c.resp.headers, cp.resp.headers...)
+	c.resp.status = cp.resp.status
 	c.resp.body = cp.resp.body
 	c.resp.encoding = cp.resp.encoding
 }
+
+// ResetResponse discards the response built so far: status, headers, body
+// and body encoding. Middleware that answers instead of a failed handler
+// (after a panic, say) starts from it.
+func (c *Context) ResetResponse() { c.resp.reset() }
 
 // Response side.
 

@@ -1207,7 +1207,8 @@ func TestContextPoolReuse(t *testing.T) {
 func TestContextSendResponseOf(t *testing.T) {
 	r := New()
 	r.GET("/x", func(c *Context) error {
-		c.SetHeader("X-Before", "dropped")
+		c.SetHeader("X-Before", "kept")
+		c.SetHeader("X-From", "replaced")
 		cp := c.Copy()
 		done := make(chan struct{})
 		go func() {
@@ -1227,8 +1228,26 @@ func TestContextSendResponseOf(t *testing.T) {
 		if multi {
 			xFrom, xBefore = strings.Join(d.MultiValueHeaders["X-From"], ","), strings.Join(d.MultiValueHeaders["X-Before"], ",")
 		}
-		if d.StatusCode != http.StatusAccepted || !d.IsBase64Encoded || xFrom != "copy" || xBefore != "" {
+		if d.StatusCode != http.StatusAccepted || !d.IsBase64Encoded || xFrom != "copy" || xBefore != "kept" {
 			t.Errorf("%s: %s", modeLabel(multi), out)
 		}
+	}
+}
+
+func TestContextResetResponse(t *testing.T) {
+	r := New()
+	r.GET("/x", func(c *Context) error {
+		c.SetHeader("X-Half", "written")
+		c.SetBodyEncoding(BodyBase64)
+		_ = c.String(http.StatusTeapot, "half")
+		c.ResetResponse()
+		if c.ResponseStatus() != http.StatusOK || c.ResponseHeader("X-Half") != "" || c.ResponseBody() != nil {
+			t.Errorf("after ResetResponse: %d %q %q", c.ResponseStatus(), c.ResponseHeader("X-Half"), c.ResponseBody())
+		}
+		return c.String(http.StatusOK, "fresh")
+	})
+	out, _ := r.Invoke(context.Background(), testEventJSON("GET", "/x", nil, nil, false))
+	if want := `{"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"text/plain; charset=utf-8"},"body":"fresh"}`; string(out) != want {
+		t.Errorf("got %s, want %s", out, want)
 	}
 }

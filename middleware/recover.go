@@ -72,9 +72,7 @@ func recovered(c *alb.Context, p any, opts *RecoverOptions) error {
 		slog.String("request_id", GetRequestID(c)),
 		slog.String("stack", string(debug.Stack())))
 
-	// A Copy's response is empty: sending it clears everything the
-	// handler wrote (status, headers, body, encoding).
-	c.SendResponseOf(c.Copy())
+	c.ResetResponse() // whatever the handler half wrote
 	restoreRequestIDHeader(c)
 	if opts.Handler != nil {
 		return opts.Handler(c, p)
