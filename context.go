@@ -56,7 +56,8 @@ type Context struct {
 	form       url.Values // parsed form body, valid when formDone
 	formDone   bool
 
-	values []contextValue
+	values       []contextValue
+	errorHandled bool // HandleError has run
 }
 
 type contextValue struct {
@@ -78,6 +79,7 @@ func (c *Context) reset() {
 	c.form, c.formDone = nil, false
 	clear(c.values)
 	c.values = c.values[:0]
+	c.errorHandled = false
 }
 
 // Context returns the invocation's context: it carries the Lambda deadline
@@ -537,6 +539,20 @@ func (c *Context) SendResponseOf(cp *Context) {
 	c.resp.status = cp.resp.status
 	c.resp.body = cp.resp.body
 	c.resp.encoding = cp.resp.encoding
+}
+
+// HandleError answers err now, through the router's ErrorHandler, instead
+// of after the chain returns. Middleware that must see the final response
+// (an access log, say) calls it with the error its handler returned, and
+// may still return the error to the middleware around it: once HandleError
+// has run, the router does not answer an error the chain returns again. A
+// nil err does nothing.
+func (c *Context) HandleError(err error) {
+	if err == nil {
+		return
+	}
+	c.errorHandled = true
+	c.router.handleError(c, err)
 }
 
 // ResetResponse discards the response built so far: status, headers, body

@@ -480,9 +480,15 @@ func (r *Router) serve(c *Context) {
 	} else {
 		c.body = stringBytes(c.req.body)
 	}
-	if err := r.dispatch(c)(c); err != nil {
+	if err := r.dispatch(c)(c); err != nil && !c.errorHandled {
 		r.onError(c, err)
 	}
+}
+
+// handleError answers err with the ErrorHandler, for Context.HandleError.
+func (r *Router) handleError(c *Context, err error) {
+	r.start.Do(r.freeze) // a Context made outside Invoke, in a test
+	r.onError(c, err)
 }
 
 // fail answers with err through the ErrorHandler, from a clean response.

@@ -1926,3 +1926,32 @@ func TestRouterInvokeNilMiddleware(t *testing.T) {
 		decodeWire(t, out, false)
 	}
 }
+
+func TestContextHandleError(t *testing.T) {
+	calls := 0
+	r := New()
+	r.ErrorHandler = func(c *Context, err error) {
+		calls++
+		DefaultErrorHandler(c, err)
+	}
+	var seen int
+	r.Use(func(next HandlerFunc) HandlerFunc {
+		return func(c *Context) error {
+			err := next(c)
+			c.HandleError(err)
+			seen = c.ResponseStatus()
+			return err // still returned to the router, which does not answer it again
+		}
+	})
+	r.GET("/missing", func(*Context) error { return NewHTTPError(http.StatusNotFound, "no such thing") })
+	r.GET("/ok", func(c *Context) error { return c.NoContent(http.StatusNoContent) })
+	out, _ := r.Invoke(context.Background(), testEventJSON("GET", "/missing", nil, nil, false))
+	if d := decodeResponse(t, out); d.StatusCode != http.StatusNotFound || seen != http.StatusNotFound || calls != 1 {
+		t.Errorf("got %s, middleware saw %d, ErrorHandler ran %d times; want 404, 404, 1", out, seen, calls)
+	}
+	calls = 0
+	out, _ = r.Invoke(context.Background(), testEventJSON("GET", "/ok", nil, nil, false))
+	if d := decodeResponse(t, out); d.StatusCode != http.StatusNoContent || calls != 0 {
+		t.Errorf("HandleError(nil): got %s, ErrorHandler ran %d times", out, calls)
+	}
+}

@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -41,15 +40,12 @@ type LoggerOptions struct {
 //	mode        "single" or "multi": the target group's header mode
 //	error       the error the handler returned, only when there is one
 //
-// The router turns a returned error into a response only after the whole
-// chain has returned, so Logger cannot see that response. For a returned
-// error it logs the status the router's DefaultErrorHandler will send: the
-// Status of an *alb.HTTPError (found with errors.As; 500 when outside
-// 100-599), and 500 for any other error; bytes is then the length of what
-// the handler had written, usually 0. A custom ErrorHandler that picks other
-// statuses is not reflected. A panic is logged as status 500 with
-// "panic": true, and goes on to Recover (which should run outside Logger)
-// or to the router.
+// When the handler returns an error, Logger has it answered at once by the
+// router's ErrorHandler (alb.Context.HandleError), so that status and bytes
+// are those of the response the client gets, custom ErrorHandler included;
+// it still returns the error to the middleware around it. A panic is logged
+// as status 500 with "panic": true, and goes on to Recover (which should
+// run outside Logger) or to the router.
 //
 // A health check that is not logged costs one header lookup and allocates
 // nothing. Logged requests allocate what slog allocates.
@@ -72,7 +68,8 @@ func Logger(opts LoggerOptions) alb.Middleware {
 			}()
 			err = next(c)
 			panicked = false
-			logRequest(c, opts.Logger, level, start, statusOf(c, err), err, false)
+			c.HandleError(err)
+			logRequest(c, opts.Logger, level, start, c.ResponseStatus(), err, false)
 			return err
 		}
 	}
@@ -86,19 +83,6 @@ func defaultLevel(status int) slog.Level {
 		return slog.LevelWarn
 	}
 	return slog.LevelInfo
-}
-
-// statusOf returns the status the response will have once the router's
-// DefaultErrorHandler has handled err.
-func statusOf(c *alb.Context, err error) int {
-	if err == nil {
-		return c.ResponseStatus()
-	}
-	var he *alb.HTTPError
-	if errors.As(err, &he) && he.Status >= 100 && he.Status <= 599 {
-		return he.Status
-	}
-	return http.StatusInternalServerError
 }
 
 func logRequest(c *alb.Context, logger *slog.Logger, level func(int) slog.Level, start time.Time, status int, err error, panicked bool) {

@@ -160,3 +160,28 @@ func TestLoggerHealthCheckAllocs(t *testing.T) {
 		})
 	}
 }
+
+func TestLoggerSeesCustomErrorHandler(t *testing.T) {
+	// The logged status is the one the client gets, even when a custom
+	// ErrorHandler picks it, and the ErrorHandler runs once.
+	forEachMode(t, func(t *testing.T, multi bool) {
+		logger, logs := newTestLogger()
+		calls := 0
+		r := alb.New()
+		r.ErrorHandler = func(c *alb.Context, err error) {
+			calls++
+			_ = c.String(http.StatusTeapot, "custom: "+err.Error())
+		}
+		r.Use(Logger(LoggerOptions{Logger: logger}))
+		r.GET("/fail", func(*alb.Context) error { return errors.New("boom") })
+		resp := invoke(t, r, newEvent("GET", "/fail").mode(multi))
+		checkStatus(t, resp, http.StatusTeapot)
+		recs := logs.records(t)
+		if len(recs) != 1 || recs[0]["status"] != float64(http.StatusTeapot) || recs[0]["bytes"] != float64(len("custom: boom")) {
+			t.Errorf("log %v, want status 418 and the custom body's length", recs)
+		}
+		if calls != 1 {
+			t.Errorf("ErrorHandler ran %d times, want 1", calls)
+		}
+	})
+}
