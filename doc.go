@@ -16,7 +16,6 @@
 //		"net/http"
 //
 //		"github.com/albkit/alb"
-//		"github.com/aws/aws-lambda-go/lambda"
 //	)
 //
 //	type user struct {
@@ -40,7 +39,7 @@
 //			}
 //			return c.JSON(http.StatusCreated, u)
 //		})
-//		lambda.Start(r) // *alb.Router is a lambda.Handler
+//		alb.Start(r) // lambda.Start(r) inside Lambda, the local ALB emulator elsewhere
 //	}
 //
 // # Routes
