@@ -63,7 +63,7 @@ func WithHealthChecks(path string, interval time.Duration) StartOption {
 // request into the event an ALB would send and checks each response as the
 // ALB would, so what runs locally is what runs behind the ALB. It prints
 // the URL and the mode, and returns after a graceful shutdown on SIGINT or
-// SIGTERM. It exits the process if the port cannot be opened.
+// SIGTERM (requests in flight get two seconds). It exits the process if the port cannot be opened.
 func Start(r *Router, opts ...StartOption) {
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		lambda.Start(r)
@@ -116,9 +116,17 @@ func serveLocal(ctx context.Context, r *Router, ready chan<- net.Addr, opts ...S
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), cfg.timeout)
+	// Requests in flight get a short grace. A browser's preconnected
+	// sockets that never carry a request would hold Shutdown for five
+	// seconds; they are closed when the grace ends.
+	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
+	if err := srv.Shutdown(grace); errors.Is(err, context.DeadlineExceeded) {
+		err = srv.Close()
+		if err != nil {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
@@ -126,6 +134,10 @@ func serveLocal(ctx context.Context, r *Router, ready chan<- net.Addr, opts ...S
 	}
 	return nil
 }
+
+// shutdownGrace is how long a local server waits for requests in flight
+// after SIGINT or SIGTERM.
+const shutdownGrace = 2 * time.Second
 
 // displayAddr turns a listening address into one a browser can open.
 func displayAddr(a net.Addr) string {

@@ -95,3 +95,29 @@ func TestServeLocalPortInUse(t *testing.T) {
 		t.Error("serveLocal on a port in use returned nil")
 	}
 }
+
+func TestServeLocalShutdownDoesNotWaitForIdleSockets(t *testing.T) {
+	// A browser opens sockets it may never use; stopping must not wait
+	// for them longer than the grace.
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serveLocal(ctx, New(), ready, WithAddr("127.0.0.1:0"), func(c *startConfig) { c.out = io.Discard })
+	}()
+	addr := <-ready
+	conn, err := net.Dial("tcp", addr.String()) // connected, no request
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	time.Sleep(10 * time.Millisecond) // let the server accept it
+	start := time.Now()
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serveLocal returned %v", err)
+	}
+	if d := time.Since(start); d > shutdownGrace+2*time.Second {
+		t.Errorf("shutdown took %v with an idle socket open", d)
+	}
+}
