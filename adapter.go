@@ -3,6 +3,7 @@ package alb
 import (
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -13,7 +14,8 @@ import (
 //
 // It is the slow path: each request is converted to an *http.Request
 // (method, URL from the raw path and query, headers with canonical names,
-// Host, body, RemoteAddr from ClientIP, the invocation's context) and the
+// Host, body, RemoteAddr from ClientIP with port 0, the invocation's
+// context) and the
 // handler's response is buffered and copied back: status, every header
 // value, and the body, whose Content-Type is sniffed when the handler set
 // none, as net/http does. Handlers that hijack the connection, flush or push
@@ -74,7 +76,7 @@ func (c *Context) httpRequest() (*http.Request, error) {
 		Header:        header,
 		Host:          c.Header("Host"),
 		RequestURI:    target,
-		RemoteAddr:    c.ClientIP(),
+		RemoteAddr:    remoteAddr(c.ClientIP()),
 		ContentLength: int64(len(c.body)),
 		Body:          http.NoBody,
 	}
@@ -87,6 +89,15 @@ func (c *Context) httpRequest() (*http.Request, error) {
 	return req.WithContext(c.Context()), nil
 }
 
+// remoteAddr gives the client address the "ip:port" form net/http uses; the
+// port the ALB saw is not in the event, so it is 0.
+func remoteAddr(ip string) string {
+	if ip == "" {
+		return ""
+	}
+	return net.JoinHostPort(ip, "0")
+}
+
 // bufferedWriter is the http.ResponseWriter WrapHandler hands out.
 type bufferedWriter struct {
 	header http.Header
@@ -96,8 +107,11 @@ type bufferedWriter struct {
 
 func (w *bufferedWriter) Header() http.Header { return w.header }
 
+// WriteHeader records the first final status; informational ones (1xx)
+// cannot be sent through the ALB and are ignored, as net/http sends them
+// ahead of the real response.
 func (w *bufferedWriter) WriteHeader(status int) {
-	if w.status == 0 {
+	if w.status == 0 && status >= 200 {
 		w.status = status
 	}
 }

@@ -31,7 +31,7 @@ func TestWrapHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "POST|/files/a/b|/files/a%2Fb|a b|example.com|t1|s1|payload|203.0.113.9|/files/a%2Fb?q=a+b"; got != want {
+	if want := "POST|/files/a/b|/files/a%2Fb|a b|example.com|t1|s1|payload|203.0.113.9:0|/files/a%2Fb?q=a+b"; got != want {
 		t.Errorf("the handler saw %s, want %s", got, want)
 	}
 	d := decodeResponse(t, out)
@@ -54,5 +54,18 @@ func TestWrapHandlerDefaults(t *testing.T) {
 	out, _ = r.Invoke(context.Background(), []byte(`{"httpMethod":"GET","path":"/png","headers":{}}`))
 	if d := decodeResponse(t, out); d.Headers["Content-Type"] != "image/png" || !d.IsBase64Encoded {
 		t.Errorf("sniffed PNG: %s", out)
+	}
+}
+
+func TestWrapHandlerInformationalStatus(t *testing.T) {
+	r := New()
+	r.GET("/", WrapHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusEarlyHints) // 103: not a final status
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = io.WriteString(w, "later")
+	})))
+	out, _ := r.Invoke(context.Background(), []byte(`{"httpMethod":"GET","path":"/","headers":{}}`))
+	if d := decodeResponse(t, out); d.StatusCode != http.StatusAccepted || d.Body != "later" {
+		t.Errorf("got %s, want 202 later", out)
 	}
 }

@@ -64,8 +64,10 @@ type contextValue struct {
 	key, value any
 }
 
-// reset readies c for the next request and drops every reference into the
-// previous one.
+// reset readies c for the next request. The request's collections keep
+// their entries until the next decode overwrites or clears them (see
+// request.reset), so an idle pooled Context may keep its last payload
+// alive; nothing of it is reachable through c's methods.
 func (c *Context) reset() {
 	c.ctx = nil
 	c.req.reset()
@@ -303,7 +305,7 @@ func (c *Context) bindJSON(v any, strict bool) error {
 		dec := json.NewDecoder(bytes.NewReader(c.body))
 		dec.DisallowUnknownFields()
 		if err = dec.Decode(v); err == nil && len(bytes.TrimSpace(c.body[dec.InputOffset():])) > 0 {
-			err = errors.New("data after the JSON value")
+			err = errTrailingData
 		}
 	} else {
 		err = json.Unmarshal(c.body, v)
@@ -311,8 +313,14 @@ func (c *Context) bindJSON(v any, strict bool) error {
 	if err == nil {
 		return nil
 	}
+	var target *json.InvalidUnmarshalError
+	if errors.As(err, &target) {
+		return err // v is not a non-nil pointer: a bug in the handler, a 500
+	}
 	return &HTTPError{Status: http.StatusBadRequest, Message: jsonErrorMessage(err), Err: err}
 }
+
+var errTrailingData = errors.New("data after the JSON value")
 
 // jsonErrorMessage says what is wrong with a request body, without Go type
 // names.
@@ -330,11 +338,10 @@ func jsonErrorMessage(err error) string {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "truncated JSON"
 	}
-	msg := err.Error()
-	if rest, ok := strings.CutPrefix(msg, "json: "); ok {
-		msg = rest
+	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") || msg == errTrailingData.Error() {
+		return strings.TrimPrefix(msg, "json: ") // encoding/json's own wording, no Go names
 	}
-	return "invalid JSON: " + msg
+	return "invalid JSON" // the detail (a custom UnmarshalJSON's error, say) stays in HTTPError.Err
 }
 
 // FormValue returns the first value of the form field name: from the body
@@ -364,7 +371,7 @@ func (c *Context) FormValue(name string) string {
 // A port (xff_client_port) is removed. ClientIP returns "" when there is no
 // such entry or it is not an IP address, as on health checks.
 func (c *Context) ClientIP() string {
-	skip := c.router.TrustedProxyHops
+	skip := c.router.cfg.trustedProxyHops
 	// Walk the lines from the last: the ALB appends to the last one.
 	for i := len(c.req.headers) - 1; i >= 0; i-- {
 		f := c.req.headers[i]
@@ -532,6 +539,7 @@ func (c *Context) Copy() *Context {
 // a copy (to abandon it at a deadline, say) calls it once the handler has
 // returned. cp must not be used afterwards.
 func (c *Context) SendResponseOf(cp *Context) {
+	c.errorHandled = c.errorHandled || cp.errorHandled
 	for _, f := range cp.resp.headers {
 		c.DelHeader(f.name)
 	}
@@ -636,8 +644,10 @@ func (c *Context) SetCookie(cookie *http.Cookie) {
 func (c *Context) SetBodyEncoding(enc BodyEncoding) { c.resp.encoding = enc }
 
 // Blob sends data with the given status and Content-Type. An empty
-// contentType leaves the Content-Type header as it is. data must not be
-// modified until the handler returns.
+// contentType leaves the Content-Type header as it is. The body is encoded
+// after the handler and all middleware have returned, so data must not be
+// modified until Invoke (or ServeEvent) returns: a pooled buffer goes back
+// to its pool only after that.
 func (c *Context) Blob(status int, contentType string, data []byte) error {
 	if contentType != "" {
 		c.SetHeader("Content-Type", contentType)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -22,8 +23,9 @@ import (
 // locally elsewhere.
 //
 // Configure a Router and register every route before it serves its first
-// request: from then on its settings are read as they were, and registering
-// a route panics. Invoke and ServeEvent are safe for concurrent use.
+// request: the exported settings are read once, then, and later changes
+// have no effect; registering a route or adding middleware then panics.
+// Invoke and ServeEvent are safe for concurrent use.
 type Router struct {
 	// RedirectTrailingSlash redirects a request whose path has no route
 	// but would have one with a trailing slash added or removed. Default
@@ -99,6 +101,7 @@ type Router struct {
 
 	start    sync.Once
 	frozen   bool
+	cfg      settings // the exported settings, as they were at freeze
 	enc      encoder
 	pool     sync.Pool
 	notFound HandlerFunc // the hooks, wrapped in the router's middleware
@@ -106,6 +109,17 @@ type Router struct {
 	options  HandlerFunc
 	redirect HandlerFunc
 	onError  func(c *Context, err error)
+}
+
+// settings is the copy of the exported settings a serving router reads.
+type settings struct {
+	redirectTrailingSlash  bool
+	redirectFixedPath      bool
+	handleMethodNotAllowed bool
+	handleOPTIONS          bool
+	panicHandler           func(c *Context, recovered any)
+	logger                 *slog.Logger // never nil
+	trustedProxyHops       int
 }
 
 // route is what the tree stores for one method and pattern.
@@ -354,7 +368,19 @@ func (g *Group) Any(pattern string, h HandlerFunc, mw ...Middleware) {
 func (r *Router) freeze() {
 	r.pool.New = func() any { return &Context{router: r} }
 	r.frozen = true
-	r.enc = encoder{logger: r.Logger, cookies: r.SetCookiePolicy, tooLargeStatus: r.TooLargeStatus}
+	r.cfg = settings{
+		redirectTrailingSlash:  r.RedirectTrailingSlash,
+		redirectFixedPath:      r.RedirectFixedPath,
+		handleMethodNotAllowed: r.HandleMethodNotAllowed,
+		handleOPTIONS:          r.HandleOPTIONS,
+		panicHandler:           r.PanicHandler,
+		logger:                 r.Logger,
+		trustedProxyHops:       r.TrustedProxyHops,
+	}
+	if r.cfg.logger == nil {
+		r.cfg.logger = slog.Default()
+	}
+	r.enc = encoder{logger: r.cfg.logger, cookies: r.SetCookiePolicy, tooLargeStatus: r.TooLargeStatus}
 	r.onError = r.ErrorHandler
 	if r.onError == nil {
 		r.onError = DefaultErrorHandler
@@ -389,7 +415,11 @@ func (r *Router) wrapHook(h HandlerFunc) (wrapped HandlerFunc) {
 	return wrap(h, r.middleware)
 }
 
+// logger returns the router's logger: as frozen once serving, as set before.
 func (r *Router) logger() *slog.Logger {
+	if r.frozen {
+		return r.cfg.logger
+	}
 	if r.Logger != nil {
 		return r.Logger
 	}
@@ -417,8 +447,8 @@ func (r *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 func (r *Router) invoke(ctx context.Context, c *Context, payload []byte) (out []byte) {
 	defer func() {
 		if p := recover(); p != nil { // a panic outside any handler: a bug
-			r.logPanic(c, p)
 			out = fixedResponse(c.req.multiValue)
+			r.logPanic(c, p)
 		}
 	}()
 	c.ctx = ctx
@@ -447,8 +477,8 @@ func (r *Router) ServeEvent(ctx context.Context, ev events.ALBTargetGroupRequest
 	out := func() (out []byte) {
 		defer func() {
 			if p := recover(); p != nil {
-				r.logPanic(c, p)
 				out = fixedResponse(c.req.multiValue)
+				r.logPanic(c, p)
 			}
 		}()
 		c.ctx = ctx
@@ -510,8 +540,8 @@ func (r *Router) recovered(c *Context, p any) {
 			c.resp.body = []byte(internalErrorBody)
 		}
 	}()
-	if r.PanicHandler != nil {
-		r.PanicHandler(c, p)
+	if r.cfg.panicHandler != nil {
+		r.cfg.panicHandler(c, p)
 		return
 	}
 	r.onError(c, &HTTPError{Status: http.StatusInternalServerError})
@@ -519,7 +549,10 @@ func (r *Router) recovered(c *Context, p any) {
 
 const internalErrorBody = `{"message":"Internal Server Error"}`
 
+// logPanic logs a recovered panic with its stack. A logger that panics
+// itself is ignored: nothing may escape Invoke (contract rule 31).
 func (r *Router) logPanic(c *Context, p any) {
+	defer func() { _ = recover() }()
 	r.logger().LogAttrs(c.Context(), slog.LevelError, "alb: panic while serving a request",
 		slog.Any("panic", p),
 		slog.String("method", c.req.method),
@@ -613,13 +646,13 @@ func (r *Router) dispatch(c *Context) HandlerFunc {
 			return h
 		}
 	}
-	if method == http.MethodOptions && r.HandleOPTIONS {
+	if method == http.MethodOptions && r.cfg.handleOPTIONS {
 		if allow := r.allowed(path, method); allow != "" {
 			c.SetHeader("Allow", allow)
 			return r.options
 		}
 	}
-	if r.HandleMethodNotAllowed {
+	if r.cfg.handleMethodNotAllowed {
 		if allow := r.allowed(path, method); allow != "" {
 			c.SetHeader("Allow", allow)
 			return r.notAllow
@@ -632,7 +665,7 @@ func (r *Router) dispatch(c *Context) HandlerFunc {
 // the path has a route after fixing its trailing slash or cleaning it. HEAD
 // requests look in the HEAD routes, then in the GET routes.
 func (r *Router) redirectFor(c *Context, method, path string, tsr bool) HandlerFunc {
-	if tsr && r.RedirectTrailingSlash {
+	if tsr && r.cfg.redirectTrailingSlash {
 		if strings.HasSuffix(path, "/") {
 			c.redirect = path[:len(path)-1]
 		} else {
@@ -640,13 +673,13 @@ func (r *Router) redirectFor(c *Context, method, path string, tsr bool) HandlerF
 		}
 		return r.redirect
 	}
-	if !r.RedirectFixedPath {
+	if !r.cfg.redirectFixedPath {
 		return nil
 	}
 	clean := httprouter.CleanPath(path)
 	for _, m := range [2]string{method, http.MethodGet} {
 		if t := r.trees[m]; t != nil {
-			if fixed, ok := t.lookupCaseInsensitive(clean, r.RedirectTrailingSlash); ok && fixed != path {
+			if fixed, ok := t.lookupCaseInsensitive(clean, r.cfg.redirectTrailingSlash); ok && fixed != path {
 				c.redirect = fixed
 				return r.redirect
 			}
@@ -660,32 +693,62 @@ func (r *Router) redirectFor(c *Context, method, path string, tsr bool) HandlerF
 
 // serveRedirect is the redirect hook: 301 for GET and HEAD, 308 otherwise
 // (so the method and body are kept), to c.redirect with the query kept.
-// The Location is absolute when the request has a Host and
-// X-Forwarded-Proto, and a path otherwise (health checks have neither).
+// The Location is absolute when the request has X-Forwarded-Proto and a
+// Host that is a plain host name or IP address with an optional port, and a
+// path otherwise (health checks have neither). Bytes that may not appear in
+// a URL are percent-encoded.
 func serveRedirect(c *Context) error {
 	status := http.StatusPermanentRedirect
 	if c.req.method == http.MethodGet || c.req.method == http.MethodHead {
 		status = http.StatusMovedPermanently
 	}
 	// A path that starts with "//" would be read as another host.
-	path := escapeLocationPath("/" + strings.TrimLeft(c.redirect, "/"))
+	path := escapeLocation("/" + strings.TrimLeft(c.redirect, "/"))
 	var loc strings.Builder
-	if host, proto := c.Header("Host"), c.Header("X-Forwarded-Proto"); host != "" && (proto == "http" || proto == "https") {
+	if host, proto := c.Header("Host"), c.Header("X-Forwarded-Proto"); validHost(host) && (proto == "http" || proto == "https") {
 		loc.WriteString(proto + "://" + host)
 	}
 	loc.WriteString(path)
 	if q := c.RawQuery(); q != "" {
-		loc.WriteString("?" + q)
+		loc.WriteString("?" + escapeLocation(q))
 	}
 	return c.Redirect(status, loc.String())
 }
 
-// escapeLocationPath percent-encodes the bytes of a redirect path that may
-// not appear in a URL: non-ASCII bytes (a route's own text is decoded),
-// controls, space and the delimiters "<>\\^`{|}. Escapes already in the
-// path are kept as they are, and so is every other byte. A backslash is
-// encoded because browsers read "/\\host" as "//host".
-func escapeLocationPath(p string) string {
+// validHost reports whether a Host header is a host name, an IPv4 address
+// or a bracketed IPv6 address, with an optional port: nothing that could
+// make a Location point somewhere else ("user@evil", "evil/", "a#b").
+func validHost(host string) bool {
+	name, port := host, ""
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
+		name, port = host[:i], host[i+1:]
+		if !isPort(port) {
+			return false
+		}
+	}
+	if v6, ok := strings.CutPrefix(name, "["); ok {
+		addr, ok := strings.CutSuffix(v6, "]")
+		ip, err := netip.ParseAddr(addr)
+		return ok && err == nil && ip.Is6()
+	}
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// escapeLocation percent-encodes the bytes of a redirect path or query
+// that may not appear in a URL: non-ASCII bytes (a route's own text is
+// decoded), controls, space, '#' and the delimiters "<>\\^`{|}. Escapes
+// already there are kept as they are, and so is every other byte. A
+// backslash is encoded because browsers read "/\\host" as "//host".
+func escapeLocation(p string) string {
 	n := 0
 	for i := 0; i < len(p); i++ {
 		if shouldEscapeInPath(p[i]) {
@@ -709,7 +772,7 @@ func escapeLocationPath(p string) string {
 const upperHex = "0123456789ABCDEF"
 
 func shouldEscapeInPath(c byte) bool {
-	return c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0
+	return c <= ' ' || c >= 0x7f || strings.IndexByte("\"#<>\\^`{|}", c) >= 0
 }
 
 // allowed returns the Allow header for path: the methods with a route for
@@ -733,7 +796,7 @@ func (r *Router) allowed(path, reqMethod string) string {
 	if len(methods) == 0 {
 		return ""
 	}
-	if r.HandleOPTIONS && !slices.Contains(methods, http.MethodOptions) {
+	if r.cfg.handleOPTIONS && !slices.Contains(methods, http.MethodOptions) {
 		methods = append(methods, http.MethodOptions)
 	}
 	slices.Sort(methods)
