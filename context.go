@@ -339,7 +339,7 @@ func jsonErrorMessage(err error) string {
 		return "truncated JSON"
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") || msg == errTrailingData.Error() {
-		return strings.TrimPrefix(msg, "json: ") // encoding/json's own wording, no Go names
+		return "invalid JSON: " + strings.TrimPrefix(msg, "json: ") // encoding/json's wording, no Go names
 	}
 	return "invalid JSON" // the detail (a custom UnmarshalJSON's error, say) stays in HTTPError.Err
 }
