@@ -28,8 +28,9 @@ type PlotSeries struct {
 var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"}
 
 const (
-	svgW, svgH                         = 720, 420
-	marginL, marginR, marginT, marginB = 78, 20, 40, 56
+	svgW, plotH                       = 720, 324
+	marginL, marginR, titleH, marginB = 78, 20, 34, 56
+	legendRow                         = 18
 )
 
 // SVG renders p as a standalone SVG document.
@@ -43,7 +44,7 @@ func (p *Plot) SVG() []byte {
 		}
 	}
 	if !p.LogY {
-		ymin = 0
+		ymin, ymax = 0, ymax*1.1
 	}
 	xt := p.XTicks
 	if xt == nil {
@@ -52,7 +53,10 @@ func (p *Plot) SVG() []byte {
 	yt := ticks(ymin, ymax, p.LogY)
 	xmin, xmax = math.Min(xmin, xt[0]), math.Max(xmax, xt[len(xt)-1])
 	ymin, ymax = math.Min(ymin, yt[0]), math.Max(ymax, yt[len(yt)-1])
-	pw, ph := float64(svgW-marginL-marginR), float64(svgH-marginT-marginB)
+	// The legend sits between the title and the plot, two entries a row.
+	marginT := titleH + legendRow*((len(p.Series)+1)/2) + 8
+	svgH := marginT + plotH + marginB
+	pw, ph := float64(svgW-marginL-marginR), float64(plotH)
 	sx := scale(xmin, xmax, p.LogX, float64(marginL), float64(marginL)+pw)
 	sy := scale(ymin, ymax, p.LogY, float64(marginT)+ph, float64(marginT))
 	xf, yf := p.XFormat, p.YFormat
@@ -90,9 +94,9 @@ func (p *Plot) SVG() []byte {
 			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"><title>%s: %s, %s</title></circle>`+"\n",
 				sx(s.X[j]), sy(s.Y[j]), color, esc(s.Name), esc(xf(s.X[j])), esc(yf(s.Y[j])))
 		}
-		ly := marginT + 14 + 18*i
-		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/>`+"\n", marginL+12, ly-4, marginL+36, ly-4, color)
-		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`+"\n", marginL+42, ly, esc(s.Name))
+		lx, ly := marginL+(i%2)*int(pw/2), titleH+14+legendRow*(i/2)
+		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"/>`+"\n", lx, ly-4, lx+24, ly-4, color)
+		fmt.Fprintf(&b, `<text x="%d" y="%d">%s</text>`+"\n", lx+30, ly, esc(s.Name))
 	}
 	b.WriteString("</svg>\n")
 	return []byte(b.String())
@@ -141,8 +145,11 @@ func ticks(lo, hi float64, log bool) []float64 {
 			break
 		}
 	}
+	// Round each tick to the step's decimals, so that 3×0.2 is 0.6.
+	decimals := max(0, int(-math.Floor(math.Log10(step))))
 	var ts []float64
-	for v := math.Floor(lo/step) * step; v <= hi+step*0.999; v += step {
+	for i := math.Floor(lo / step); i*step <= hi+step*0.999; i++ {
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(i*step, 'f', decimals, 64), 64)
 		ts = append(ts, v)
 	}
 	return ts
