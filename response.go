@@ -158,8 +158,7 @@ type encoder struct {
 func (e *encoder) encode(r *response, multiValue bool) []byte {
 	buf := responseBuffers.Get()
 	buf.B = e.appendResponse(buf.B[:0], r, multiValue)
-	out := make([]byte, len(buf.B))
-	copy(out, buf.B)
+	out := append([]byte(nil), buf.B...) // not make+copy: that would zero it first
 	if cap(buf.B) <= maxPooledBuffer {
 		responseBuffers.Put(buf)
 	}
