@@ -5,5 +5,4 @@ go 1.26
 require (
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/julienschmidt/httprouter v1.3.0
-	github.com/valyala/bytebufferpool v1.0.0
 )
