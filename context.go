@@ -619,8 +619,15 @@ func (c *Context) AddHeader(name, value string) {
 // DelHeader removes every value of the response header name.
 func (c *Context) DelHeader(name string) {
 	hs := c.resp.headers
-	kept := hs[:0]
-	for _, f := range hs {
+	i := 0
+	for i < len(hs) && !equalFold(hs[i].name, name) {
+		i++
+	}
+	if i == len(hs) {
+		return // the usual case: nothing to remove, nothing to rewrite
+	}
+	kept := hs[:i]
+	for _, f := range hs[i+1:] {
 		if !equalFold(f.name, name) {
 			kept = append(kept, f)
 		}

@@ -661,12 +661,15 @@ func appendJSONString[S string | []byte](dst []byte, s S) []byte {
 }
 
 // equalFold reports whether a and b are equal under ASCII case folding.
+// It compares from the end: header names that differ mostly differ there
+// ("X-Custom-1", "X-Custom-2"; "Content-Type", "Content-Encoding" differ in
+// length), so a mismatch is usually found at the first byte it looks at.
 func equalFold(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	for i := 0; i < len(a); i++ {
-		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+	for i := len(a) - 1; i >= 0; i-- {
+		if ca, cb := a[i], b[i]; ca != cb && lowerASCII(ca) != lowerASCII(cb) {
 			return false
 		}
 	}
