@@ -529,7 +529,7 @@ func (rep *Report) writeGrowth(w writer, imageDir string) {
 			w("\n")
 		}
 	}
-	w("**Buffer-pool history** (`BenchmarkPoolHistory`): the same response on a fresh router, and after the process answered 50,000 two-byte responses, which calibrates alb's response buffer pool (bytebufferpool, one per process) to small buffers.\n\n")
+	w("**Buffer-pool history** (`BenchmarkPoolHistory`): the same response on a fresh router, and after the process answered 50,000 two-byte responses, which would calibrate a size-tracking buffer pool (bytebufferpool, which alb used before) to small buffers; alb's plain sync.Pool, grown once per response, is indifferent to it.\n\n")
 	w("| response | history | ns/op | allocs/op | B/op |\n|---|---|--:|--:|--:|\n")
 	for _, rc := range bench.PoolHistoryCases {
 		for _, warm := range []bool{false, true} {
