@@ -49,8 +49,6 @@ type Context struct {
 
 	path       string // decoded, valid when pathDone
 	pathDone   bool
-	query      []field // decoded query fields, valid when queryDone
-	queryDone  bool
 	rawQuery   string
 	rawQueryOK bool
 	form       url.Values // parsed form body, valid when formDone
@@ -75,8 +73,6 @@ func (c *Context) reset() {
 	c.resp.reset()
 	c.route, c.body, c.redirect = "", nil, ""
 	c.path, c.pathDone = "", false
-	clear(c.query)
-	c.query, c.queryDone = c.query[:0], false
 	c.rawQuery, c.rawQueryOK = "", false
 	c.form, c.formDone = nil, false
 	clear(c.values)
@@ -126,45 +122,21 @@ func (c *Context) Param(name string) string {
 	return v
 }
 
-// decodeQuery decodes the query fields once, on first use: only keys and
-// values with escapes allocate.
-func (c *Context) decodeQuery() []field {
-	if !c.queryDone {
-		for _, f := range c.req.query {
-			c.query = append(c.query, field{unescapeQuery(f.name), unescapeQuery(f.value)})
-		}
-		c.queryDone = true
-	}
-	return c.query
-}
-
 // Query returns the value of the query parameter key, or "" when there is
-// none. Keys and values are decoded with form rules ('+' is a space) exactly
-// once; an escape that is not '%' and two hex digits keeps the raw text
-// (contract rules 8-10). In single-value mode the ALB keeps only the last
-// value of a repeated key; in multi-value mode Query returns the first.
+// none. Keys and values are decoded with form rules ('+' is a space),
+// exactly once each time they are read, never twice; an escape that is not
+// '%' and two hex digits keeps the raw text (contract rules 8-10). Keys are
+// matched without allocating; only a value that holds escapes allocates. In
+// single-value mode the ALB keeps only the last value of a repeated key; in
+// multi-value mode Query returns the first.
 func (c *Context) Query(key string) string {
-	v, _ := c.lookupQuery(key)
+	v, _ := c.req.queryValue(key)
 	return v
 }
 
 // LookupQuery is Query, also reporting whether the key is present (possibly
 // with an empty value).
-func (c *Context) LookupQuery(key string) (string, bool) { return c.lookupQuery(key) }
-
-func (c *Context) lookupQuery(key string) (string, bool) {
-	q := c.decodeQuery()
-	value, found := "", false
-	for i := range q {
-		if q[i].name == key {
-			if c.req.multiValue {
-				return q[i].value, true
-			}
-			value, found = q[i].value, true
-		}
-	}
-	return value, found
-}
+func (c *Context) LookupQuery(key string) (string, bool) { return c.req.queryValue(key) }
 
 // QueryValues returns every value of the query parameter key, decoded, in
 // the order the event lists them; nil when there is none. In single-value
@@ -172,9 +144,9 @@ func (c *Context) lookupQuery(key string) (string, bool) {
 // ("a" and "%61") are separate.
 func (c *Context) QueryValues(key string) []string {
 	var vs []string
-	for _, f := range c.decodeQuery() {
-		if f.name == key {
-			vs = append(vs, f.value)
+	for _, f := range c.req.query {
+		if queryKeyEqual(f.name, key) {
+			vs = append(vs, unescapeQuery(f.value))
 		}
 	}
 	return vs
@@ -440,10 +412,22 @@ func (c *Context) TraceID() string { return c.Header("X-Amzn-Trace-Id") }
 // function.
 func (c *Context) TargetGroupARN() string { return c.req.targetGroupARN }
 
-// IsHealthCheck reports whether the request is an ALB health check: its
-// User-Agent starts with "ELB-HealthChecker/" (contract rule 32). Health
-// checks carry no Host, X-Forwarded-* or trace header.
+// IsHealthCheck reports whether the request is an ALB health check: a GET
+// or HEAD whose User-Agent starts with "ELB-HealthChecker/" (contract rule
+// 32) and that has neither X-Amzn-Trace-Id nor X-Forwarded-Proto, which the
+// ALB adds to every client request and never to a health check (rule 14).
+// A client can send the User-Agent; it cannot remove what the ALB adds, so
+// it cannot pass for a health check (and, say, stay out of an access log).
 func (c *Context) IsHealthCheck() bool {
+	if c.req.method != http.MethodGet && c.req.method != http.MethodHead {
+		return false
+	}
+	if _, ok := c.req.header("X-Amzn-Trace-Id"); ok {
+		return false
+	}
+	if _, ok := c.req.header("X-Forwarded-Proto"); ok {
+		return false
+	}
 	return strings.HasPrefix(c.Header("User-Agent"), "ELB-HealthChecker/")
 }
 

@@ -198,8 +198,8 @@ func sizeHint(r *response) int {
 //	{"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{},"body":""}
 //
 // What it guarantees about the content:
-//   - statusCode is r.status, 200 for 0; a status outside 100-599 becomes
-//     500 with a logged warning. statusDescription is "<code> <reason>"
+//   - statusCode is r.status, 200 for 0; a status outside 200-599 (a 1xx
+//     is not a final status) becomes 500 with a logged warning. statusDescription is "<code> <reason>"
 //     (rule 23, see appendStatusDescription).
 //   - Headers keep the order in which their names first appear. Entries
 //     whose names are equal ASCII case-insensitively become one key, spelled
@@ -278,8 +278,10 @@ func (e *encoder) appendObject(dst []byte, r *response, multiValue bool) []byte 
 	status := r.status
 	if status == 0 {
 		status = 200
-	} else if status < 100 || status > 599 {
-		e.warn("alb: response status outside 100-599; sent 500 instead",
+	} else if status < 200 || status > 599 {
+		// A 1xx is not a final status: net/http clients take it as an
+		// interim response and go on waiting for one.
+		e.warn("alb: response status outside 200-599; sent 500 instead",
 			slog.Int("status", status))
 		status = 500
 	}

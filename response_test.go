@@ -83,10 +83,11 @@ var encodeCases = []struct {
 		multi:  `{"statusCode":299,"statusDescription":"299 Success","isBase64Encoded":false,"multiValueHeaders":{},"body":""}`,
 	},
 	{
+		// A 1xx is not a final status: a client would wait for another.
 		name:   "1xx status",
 		r:      response{status: 103},
-		single: `{"statusCode":103,"statusDescription":"103 Early Hints","isBase64Encoded":false,"headers":{},"body":""}`,
-		multi:  `{"statusCode":103,"statusDescription":"103 Early Hints","isBase64Encoded":false,"multiValueHeaders":{},"body":""}`,
+		single: `{"statusCode":500,"statusDescription":"500 Internal Server Error","isBase64Encoded":false,"headers":{},"body":""}`,
+		multi:  `{"statusCode":500,"statusDescription":"500 Internal Server Error","isBase64Encoded":false,"multiValueHeaders":{},"body":""}`,
 	},
 	{
 		// Rule 20: statusCode is always a number the ALB accepts.
@@ -1109,7 +1110,7 @@ func checkEncodeProperties(t *testing.T, iter int, e *encoder, r *response, mult
 	switch {
 	case wantStatus == 0:
 		wantStatus = 200
-	case wantStatus < 100 || wantStatus > 599:
+	case wantStatus < 200 || wantStatus > 599:
 		wantStatus = 500
 	}
 	wantHeaders := oracleWantHeaders(r.headers, multiValue, e.cookies)

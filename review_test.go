@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -131,5 +132,28 @@ func TestSendResponseOfCarriesHandledError(t *testing.T) {
 	d := decodeResponse(t, mustInvoke(t, r, testEventJSON("GET", "/x", nil, nil, false)))
 	if d.StatusCode != http.StatusConflict || calls != 1 {
 		t.Errorf("status %d, ErrorHandler ran %d times; want 409 once", d.StatusCode, calls)
+	}
+}
+
+func TestIsHealthCheckCannotBeSpoofed(t *testing.T) {
+	var got []bool
+	r := New()
+	r.Any("/*path", func(c *Context) error {
+		got = append(got, c.IsHealthCheck())
+		return c.NoContent(http.StatusNoContent)
+	})
+	ua := [2]string{"user-agent", "ELB-HealthChecker/2.0"}
+	for _, ev := range [][]byte{
+		mustRead("aws-lambda-rust-runtime_alb_no_host.json"),                                                                       // GET health check
+		mustRead("lambda-request-handler_health-event.json"),                                                                       // HEAD health check
+		testEventJSON("GET", "/x", [][2]string{ua}, nil, true),                                                                     // multi-value health check
+		testEventJSON("GET", "/x", [][2]string{ua, {"x-forwarded-proto", "https"}, {"x-amzn-trace-id", "Root=1-a-b"}}, nil, false), // a client's claim
+		testEventJSON("POST", "/x", [][2]string{ua}, nil, false),                                                                   // health checks are GET or HEAD
+		testEventJSON("GET", "/x", [][2]string{ua, {"x-amzn-trace-id", "Root=1-a-b"}}, nil, false),
+	} {
+		mustInvoke(t, r, ev)
+	}
+	if want := []bool{true, true, true, false, false, false}; !slices.Equal(got, want) {
+		t.Errorf("IsHealthCheck = %v, want %v", got, want)
 	}
 }

@@ -589,7 +589,7 @@ func guessMultiValue(payload []byte) bool {
 // DefaultErrorHandler answers err as JSON {"message": "..."}: an *HTTPError
 // with its status and public message (the status text when it has none),
 // any other error with 500 and "Internal Server Error", so that error text
-// never reaches the client. An *HTTPError with a status outside 100-599 is
+// never reaches the client. An *HTTPError with a status outside 200-599 is
 // a 500. Errors of status 500 and above are logged with their cause, unless
 // the error is a bare *HTTPError with no cause (the router's answer to a
 // panic, already logged, is one).
@@ -599,7 +599,7 @@ func DefaultErrorHandler(c *Context, err error) {
 		he = &HTTPError{Status: http.StatusInternalServerError, Err: err}
 	}
 	status, msg := he.Status, he.Message
-	if status < 100 || status > 599 {
+	if status < 200 || status > 599 {
 		status = http.StatusInternalServerError
 	}
 	if msg == "" {

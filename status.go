@@ -88,7 +88,7 @@ var statusClasses = [6]string{
 // statusLines[code] when net/http names the code ("404 Not Found"), else
 // "<code> <class>" ("299 Success"). The result is never just a code, needs no
 // JSON escaping and costs no allocation beyond growing dst. code must be in
-// 100-599; the encoder replaces anything else with 500 before calling it.
+// 100-599; the encoder passes only final statuses, 200-599.
 func appendStatusDescription(dst []byte, code int) []byte {
 	if line := statusLines[code]; line != "" {
 		return append(dst, line...)

@@ -26,8 +26,10 @@ import (
 	"net/textproto"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/albkit/alb/internal/albcheck"
 	"github.com/albkit/alb/internal/albevent"
@@ -56,7 +58,6 @@ func NewRequest(method, target string, opts ...Option) *Request {
 	req := &Request{r: albevent.Request{
 		Method:     method,
 		Target:     target,
-		Header:     [][2]string{{"host", "example.com"}, {"user-agent", "albtest/1.0"}, {"accept", "*/*"}},
 		ClientAddr: "203.0.113.7",
 		Proto:      "https",
 		TraceID:    TraceID,
@@ -64,31 +65,36 @@ func NewRequest(method, target string, opts ...Option) *Request {
 	for _, opt := range opts {
 		opt(&req.r)
 	}
+	// The browser-like defaults, unless an option set the header.
+	for _, h := range defaultHeaders {
+		if !hasHeader(req.r.Header, h[0]) {
+			req.r.Header = append(req.r.Header, h)
+		}
+	}
 	return req
+}
+
+// defaultHeaders are the headers every request has unless an option sets
+// them.
+var defaultHeaders = [...][2]string{{"host", "example.com"}, {"user-agent", "albtest/1.0"}, {"accept", "*/*"}}
+
+func hasHeader(header [][2]string, name string) bool {
+	for _, h := range header {
+		if strings.EqualFold(h[0], name) {
+			return true
+		}
+	}
+	return false
 }
 
 // WithHeader adds a header line. Names are lower-cased in the event, as the
 // ALB does; a repeated name keeps its last value in single-value mode and
-// every value in multi-value mode. A name already set by NewRequest (host,
-// user-agent, accept) is replaced rather than repeated.
+// every value in multi-value mode. Setting host, user-agent or accept
+// replaces NewRequest's default for it.
 func WithHeader(name, value string) Option {
 	return func(r *albevent.Request) {
-		for i, h := range r.Header {
-			if strings.EqualFold(h[0], name) && isDefaultHeader(h[0]) {
-				r.Header = append(r.Header[:i], r.Header[i+1:]...)
-				break
-			}
-		}
 		r.Header = append(r.Header, [2]string{name, value})
 	}
-}
-
-func isDefaultHeader(name string) bool {
-	switch strings.ToLower(name) {
-	case "host", "user-agent", "accept":
-		return true
-	}
-	return false
 }
 
 // WithBody sets the body and its Content-Type. The event carries it as text
@@ -187,13 +193,16 @@ type Response struct {
 	Raw     []byte         // the response JSON as the handler returned it
 }
 
-// Do invokes h with req's event, as the Lambda runtime does, and returns
-// what the client would receive. It fails the test (t.Fatal) on an
-// invocation error or a response the ALB would refuse with 502, saying
-// which rule it breaks.
+// Do invokes h with req's event, as the Lambda runtime does: with a context
+// that carries a 30-second deadline and a lambdacontext.LambdaContext whose
+// AwsRequestID is RequestID. It returns what the client would receive. It
+// fails the test (t.Fatal) on an invocation error or a response the ALB
+// would refuse with 502, saying which rule it breaks.
 func Do(t testing.TB, h lambda.Handler, req *Request) *Response {
 	t.Helper()
-	raw, err := h.Invoke(context.Background(), req.Event())
+	ctx, cancel := invocationContext()
+	defer cancel()
+	raw, err := h.Invoke(ctx, req.Event())
 	if err != nil {
 		t.Fatalf("albtest: %s %s: invocation error (the ALB answers 502): %v", req.r.Method, req.r.Target, err)
 	}
@@ -202,6 +211,19 @@ func Do(t testing.TB, h lambda.Handler, req *Request) *Response {
 		t.Fatalf("albtest: %s %s: the ALB would answer 502: %v\nresponse: %.2000s", req.r.Method, req.r.Target, err, raw)
 	}
 	return resp
+}
+
+// RequestID is the Lambda request id of every invocation Do makes.
+const RequestID = "a1b2c3d4-0000-4000-8000-00000000a1b7"
+
+// invocationContext returns a context like the one the Lambda runtime
+// hands a handler.
+func invocationContext() (context.Context, context.CancelFunc) {
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{
+		AwsRequestID:       RequestID,
+		InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:albtest",
+	})
+	return context.WithTimeout(ctx, 30*time.Second)
 }
 
 // Validate reports whether resp, a handler's response JSON, is one the ALB
@@ -244,7 +266,8 @@ func Benchmark(b *testing.B, h lambda.Handler, req *Request) {
 	b.Helper()
 	event := req.Event()
 	Do(b, h, req)
-	ctx := context.Background()
+	ctx, cancel := invocationContext()
+	defer cancel()
 	b.ReportAllocs()
 	b.SetBytes(int64(len(event)))
 	for b.Loop() {

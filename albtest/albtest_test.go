@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/albkit/alb"
 	"github.com/albkit/alb/albtest"
@@ -178,5 +179,36 @@ func TestDoReportsRefusedResponses(t *testing.T) {
 		if f.msg == "" {
 			t.Error("Do accepted a response the ALB refuses")
 		}
+	}
+}
+
+func TestWithHeaderRepeatsDefaults(t *testing.T) {
+	req := albtest.NewRequest("GET", "/", albtest.WithMultiValue(),
+		albtest.WithHeader("Accept", "text/html"), albtest.WithHeader("Accept", "application/json"))
+	var ev events.ALBTargetGroupRequest
+	if err := json.Unmarshal(req.Event(), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ev.MultiValueHeaders["accept"], ","); got != "text/html,application/json" {
+		t.Errorf("accept = %q, want both values the test set and not the default", got)
+	}
+	if ev.MultiValueHeaders["host"][0] != "example.com" {
+		t.Errorf("host = %q, want the default", ev.MultiValueHeaders["host"])
+	}
+}
+
+func TestDoGivesALambdaContext(t *testing.T) {
+	var id string
+	var hasDeadline bool
+	r := alb.New()
+	r.GET("/", func(c *alb.Context) error {
+		lc, _ := lambdacontext.FromContext(c.Context())
+		id = lc.AwsRequestID
+		_, hasDeadline = c.Context().Deadline()
+		return c.NoContent(http.StatusNoContent)
+	})
+	albtest.Do(t, r, albtest.NewRequest("GET", "/"))
+	if id != albtest.RequestID || !hasDeadline {
+		t.Errorf("request id %q, deadline %v; want %q and a deadline", id, hasDeadline, albtest.RequestID)
 	}
 }

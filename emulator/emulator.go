@@ -203,8 +203,8 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // header mode, with user-agent: ELB-HealthChecker/2.0 as its only header.
 // The event takes the same way as a request's, timeout included, and
 // status is the one the ALB would see: the function's statusCode, or 502
-// with err saying why (the albcheck error, or ErrFunction, ErrTimeout or
-// ErrInformational wrapped), logged as for a request. Whether the status
+// with err saying why (the albcheck error, or ErrFunction or ErrTimeout
+// wrapped), logged as for a request. Whether the status
 // counts as healthy (the target group's Matcher) is for the caller to
 // decide. If ctx ends first, HealthCheck stops waiting for the function
 // and returns 0 and an error wrapping ctx's cause.

@@ -516,7 +516,7 @@ var badResponses = []struct {
 	{"MIME base64", false, `{"statusCode":200,"isBase64Encoded":true,"body":"aGVs\nbG8="}`, 29, "line break"},
 	{"over 1 MB", false, `{"statusCode":200,"body":"` + strings.Repeat("a", albcheck.MaxResponseSize) + `"}`, 30, "over the 1000000-byte limit"},
 	{"header block over 32 K", false, `{"statusCode":200,"headers":{"X-Big":"` + strings.Repeat("a", albcheck.MaxHeaderBlock) + `"}}`, 28, "header block"},
-	{"informational status", false, `{"statusCode":101}`, 0, "informational"},
+	{"informational status", false, `{"statusCode":101}`, 0, "1xx is not a final status"},
 }
 
 func TestBadResponses(t *testing.T) {

@@ -21,11 +21,6 @@ var (
 	// ErrTimeout means the function did not return before its timeout
 	// (contract rule 39).
 	ErrTimeout = errors.New("emulator: the function did not return before its timeout")
-
-	// ErrInformational means the response's statusCode is 1xx, which
-	// cannot end an HTTP exchange. albcheck accepts 100-599; what the ALB
-	// does with 1xx is not known (contract open question 7).
-	ErrInformational = errors.New("emulator: the statusCode is informational (1xx), not a final status")
 )
 
 // errAbandoned means the emulator stopped waiting for the function because
@@ -43,14 +38,9 @@ func (e *Emulator) respond(wait context.Context, event []byte) (*albcheck.Respon
 	if err != nil {
 		return nil, err
 	}
-	res, err := albcheck.Decode(resp, e.multiValue)
-	if err != nil {
-		return nil, err
-	}
-	if res.StatusCode < 200 {
-		return nil, fmt.Errorf("%w: %d", ErrInformational, res.StatusCode)
-	}
-	return res, nil
+	// albcheck refuses a 1xx statusCode too: it cannot end an HTTP
+	// exchange (what the ALB does with one is contract open question 7).
+	return albcheck.Decode(resp, e.multiValue)
 }
 
 // result is what Invoke returned.

@@ -295,10 +295,10 @@ func (cfg *corsConfig) allowed(origin string) bool {
 // matches one or more subdomain labels.
 func (p *originPattern) match(origin string) bool {
 	if !p.wildcard {
-		return strings.EqualFold(origin, p.prefix)
+		return equalFoldASCII(origin, p.prefix)
 	}
 	n := len(origin) - len(p.suffix)
-	if n <= len(p.prefix) || !strings.EqualFold(origin[:len(p.prefix)], p.prefix) || !strings.EqualFold(origin[n:], p.suffix) {
+	if n <= len(p.prefix) || !equalFoldASCII(origin[:len(p.prefix)], p.prefix) || !equalFoldASCII(origin[n:], p.suffix) {
 		return false
 	}
 	sub := origin[len(p.prefix):n] // "a" or "a.b": p.suffix starts with '.'
@@ -348,4 +348,26 @@ func (cfg *corsConfig) preflight(c *alb.Context, origin string) error {
 		}
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// equalFoldASCII reports whether a and b are equal when ASCII letters are
+// folded, and only those: strings.EqualFold would also match "ſ" (U+017F)
+// with "s", so a non-ASCII origin could pass for an allowed one.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		ca, cb := a[i], b[i]
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return false
+		}
+	}
+	return true
 }

@@ -286,3 +286,19 @@ func TestCORSVaryNotRepeated(t *testing.T) {
 		}
 	})
 }
+
+func TestCORSOriginMatchingIsASCIIOnly(t *testing.T) {
+	// "ſ" (U+017F) folds to "s" under Unicode rules; an origin must not
+	// pass for an allowed one through it.
+	r := newRouter(okHandler, CORS(CORSOptions{AllowedOrigins: []string{"https://desk.example.org", "https://*.example.link"}}))
+	for _, origin := range []string{"https://de\u017fk.example.org", "https://a.example.lin\u212a"} {
+		resp := invoke(t, r, newEvent("GET", "/").header("Origin", origin))
+		if resp.hasHeader("Access-Control-Allow-Origin") {
+			t.Errorf("Origin %q was allowed", origin)
+		}
+	}
+	resp := invoke(t, r, newEvent("GET", "/").header("Origin", "HTTPS://DESK.EXAMPLE.ORG"))
+	if !resp.hasHeader("Access-Control-Allow-Origin") {
+		t.Error("an allowed origin in upper case was refused")
+	}
+}

@@ -42,7 +42,8 @@ var errPanic = &alb.HTTPError{Status: http.StatusInternalServerError}
 // The router recovers panics on its own too; Recover adds the route and the
 // request id to the log line and lets the application choose the answer. A
 // panic in a goroutine the handler started is beyond any recover; Timeout
-// recovers those of the handler it runs.
+// recovers those of the handler it runs and panics again where Recover
+// sees them.
 //
 // When nothing panics, Recover costs a deferred call and allocates nothing.
 func Recover(opts RecoverOptions) alb.Middleware {

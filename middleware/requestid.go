@@ -34,8 +34,11 @@ var requestIDKey = &struct{ name string }{"request id"}
 // .AwsRequestID), which is unique per invocation and so per request, since
 // the ALB invokes the function once per request. Without one (outside
 // Lambda), it is the Root of the X-Amzn-Trace-Id header the ALB adds;
-// without that (health checks have none), 16 random bytes in hex. An id
-// sent by the client is never used: the client could choose it.
+// without that (health checks have none), 16 random bytes in hex. An
+// X-Request-Id sent by the client is never used: the client could choose
+// it. (The trace Root can come from the client: the ALB keeps a valid Root
+// the client sent and adds its own Self; inside Lambda the request id is
+// used instead.)
 //
 // GetRequestID returns the id and GetTraceRoot the trace header's Root
 // value, to any code running inside RequestID (Logger and Recover use

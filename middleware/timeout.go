@@ -29,7 +29,7 @@ type TimeoutOptions struct {
 	Margin time.Duration
 
 	// Status is the status of the answer at the deadline. 0 means 503. It
-	// must be within 100-599.
+	// must be a final status, within 200-599.
 	Status int
 
 	// Body is the JSON body of the answer at the deadline, sent as
@@ -52,10 +52,9 @@ type TimeoutOptions struct {
 // honours its context stops early. Then:
 //
 //   - the handler returns before the deadline: what it wrote to the copy
-//     becomes the response (alb.Context.SendResponseOf) and its error is
-//     returned. That replaces the whole response, so headers that
-//     middleware outside Timeout set on c before calling it are lost;
-//     RequestID sets its header afterwards and is not affected;
+//     becomes the response (alb.Context.SendResponseOf: its headers replace
+//     those of the same names that middleware outside Timeout set, the
+//     others are kept) and its error is returned;
 //   - the deadline passes, or the handler returns at or after it (even
 //     just after, having seen its context end): Timeout cancels the
 //     copy's context, answers on c and returns nil. The handler goes on
@@ -67,9 +66,11 @@ type TimeoutOptions struct {
 // middleware outside Timeout.
 //
 // A panic in the handler's goroutine would end the process, so Timeout
-// recovers it and returns it as an error with the panic value and stack;
-// the router's ErrorHandler answers 500 (DefaultErrorHandler also logs it).
-// A panic after the deadline is logged to Options.Logger.
+// recovers it there and panics again on the request's goroutine with the
+// panic value and the handler's stack: Recover, or the router, then answers
+// from an empty response, exactly as without Timeout, and nothing the
+// handler half wrote is sent. A panic after the deadline is logged to
+// Options.Logger (a logger that panics itself is ignored).
 //
 // Without a Lambda deadline (outside Lambda) and without Duration, a
 // request passes through in the calling goroutine and allocates nothing.
@@ -88,7 +89,7 @@ func Timeout(opts TimeoutOptions) alb.Middleware {
 	if t.status == 0 {
 		t.status = http.StatusServiceUnavailable
 	}
-	if t.status < 100 || t.status > 599 {
+	if t.status < 200 || t.status > 599 {
 		panic("middleware: Timeout: invalid Status " + strconv.Itoa(opts.Status))
 	}
 	switch {
@@ -164,6 +165,7 @@ func (t *timeout) run(c *alb.Context, next alb.HandlerFunc, deadline time.Time) 
 			done <- outcome{err, at}
 			return
 		}
+		defer func() { _ = recover() }() // a panicking logger must not end the process
 		t.logLatePanic(err)
 	}()
 	var out outcome
@@ -178,6 +180,12 @@ func (t *timeout) run(c *alb.Context, next alb.HandlerFunc, deadline time.Time) 
 	if !out.at.Before(deadline) { // it returned, but too late
 		t.logLatePanic(out.err)
 		return t.timedOut(c)
+	}
+	if pe, ok := out.err.(*panicError); ok {
+		// Panic again on the request's goroutine, so that Recover, the
+		// router's PanicHandler and their empty response apply as they do
+		// without Timeout; the copy's half-written response is dropped.
+		panic(pe)
 	}
 	c.SendResponseOf(cp)
 	return out.err

@@ -23,9 +23,9 @@ import (
 
 const testToken = "test-token"
 
-// requestID is the X-Request-Id of every albtest request: RequestID falls
-// back to the Root of the trace header outside Lambda.
-var requestID = strings.TrimPrefix(albtest.TraceID, "Root=")
+// requestID is the X-Request-Id of every albtest request: albtest.Do
+// invokes with a Lambda context, and RequestID uses its request id.
+var requestID = albtest.RequestID
 
 // newTestStore returns a store whose clock starts at a fixed time and
 // moves one second each time it is read, so that every write has its own

@@ -7,7 +7,7 @@
 //
 // Checking is strict: on top of what the ALB is reported to enforce, it
 // applies the rules that this project's own responses must satisfy (a
-// statusCode in 100-599, a statusDescription that starts with the code, no
+// statusCode in 200-599, a statusDescription that starts with the code, no
 // hop-by-hop or Content-Length headers, valid header names and values, no
 // unknown top-level keys, valid UTF-8 everywhere). So an accepted response
 // is one the ALB delivers, but a refused one is not necessarily one the ALB
@@ -91,7 +91,7 @@ var topLevelKeys = [...]string{
 //     parsing);
 //   - rule 20: resp is well-formed JSON holding a single object, with no
 //     duplicate key in any object; "statusCode" is present and an integer
-//     number written without fraction or exponent, in 100-599;
+//     number written without fraction or exponent, in 200-599 (a 1xx is not a final status);
 //   - rule 21: the object has no key other than "statusCode",
 //     "statusDescription", "headers", "multiValueHeaders",
 //     "isBase64Encoded" and "body" (keys are case-sensitive). Rule 21
@@ -197,8 +197,8 @@ func statusCode(obj *object) (int, *Error) {
 		return 0, fail(20, `"statusCode" %s is not an integer`, cut(s))
 	}
 	code, convErr := strconv.Atoi(s)
-	if convErr != nil || code < 100 || code > 599 {
-		return 0, fail(20, `"statusCode" %s is outside 100-599`, cut(s))
+	if convErr != nil || code < 200 || code > 599 {
+		return 0, fail(20, `"statusCode" %s is outside 200-599 (a 1xx is not a final status)`, cut(s))
 	}
 	return code, nil
 }

@@ -45,7 +45,9 @@ var validateCases = []validateCase{
 	{"case-variant Set-Cookie names", `{"statusCode":200,"headers":{"Set-Cookie":"a=1","set-Cookie":"b=2"}}`, false, 0},
 	{"reason not checked", `{"statusCode":404,"statusDescription":"404 NotFound"}`, false, 0},
 	{"empty reason", `{"statusCode":299,"statusDescription":"299 "}`, false, 0},
-	{"status 100", `{"statusCode":100}`, false, 0},
+	{"status 200", `{"statusCode":200}`, false, 0},
+	{"status 100: not a final status", `{"statusCode":100}`, false, 20},
+	{"status 199", `{"statusCode":199}`, true, 20},
 	{"status 599", `{"statusCode":599}`, false, 0},
 	{"white space around", " \n\t{ \"statusCode\" : 200 }\r\n ", false, 0},
 	{"non-ASCII body", `{"statusCode":200,"body":"grüße ✓ \ud83d\ude00"}`, false, 0},
@@ -373,7 +375,7 @@ func TestValidText(t *testing.T) {
 
 // FuzzValidate checks that Validate never panics, that it agrees with
 // Decode, and that whatever it accepts, encoding/json parses as an object
-// with an integer statusCode in 100-599 and the same headers and body that
+// with an integer statusCode in 200-599 and the same headers and body that
 // Decode reports, and that it is valid UTF-8.
 func FuzzValidate(f *testing.F) {
 	for _, c := range validateCases {
@@ -402,7 +404,7 @@ func FuzzValidate(f *testing.F) {
 			t.Fatalf("accepted, but json.Unmarshal = %v, %v", m, jerr)
 		}
 		code, ok := m["statusCode"].(float64)
-		if !ok || code != float64(r.StatusCode) || code < 100 || code > 599 {
+		if !ok || code != float64(r.StatusCode) || code < 200 || code > 599 {
 			t.Fatalf("accepted, but statusCode = %#v, Decode gave %d", m["statusCode"], r.StatusCode)
 		}
 		checkFuzzHeaders(t, m, r, multiValue)
