@@ -14,7 +14,9 @@
 //     base64 bodies by the ALB's content-type rule; rules 2-17);
 //   - the ALB's own answers, which never reach the function: 413 for a
 //     body over 1,000,000 bytes, 400 for a request line or header over
-//     16 K or a header block over 64 K (rule 18), 405 for TRACE (rule 35),
+//     16 K or a header block over 64 K (rule 18; a block over the HTTP
+//     server's own MaxHeaderBytes, 1 MB by default, gets net/http's 431
+//     before the emulator sees it), 405 for TRACE (rule 35),
 //     400 for a WebSocket upgrade (rule 38), as small HTML pages with
 //     Server: awselb/2.0;
 //   - the invocation: Invoke gets the event bytes, as from the Lambda
