@@ -49,16 +49,11 @@ func appendMultiFields(dst []field, m map[string][]string) []field {
 	return dst
 }
 
-// responseEvent returns r as a typed response, exactly as encode would send
-// it (the same header checks, cookie policy, body encoding and size limit):
-// it encodes r and decodes the JSON. Headers and MultiValueHeaders are never
-// nil; the one of the other mode is empty, so that encoding/json writes {}
-// rather than null for it (contract rule 22).
-func (e *encoder) responseEvent(r *response, multiValue bool) events.ALBTargetGroupResponse {
-	return responseEventFromJSON(e.encode(r, multiValue))
-}
-
-// responseEventFromJSON decodes response JSON written by the encoder.
+// responseEventFromJSON decodes response JSON written by the encoder into a
+// typed response, exactly as it goes on the wire (the same header checks,
+// cookie policy, body encoding and size limit). Headers and
+// MultiValueHeaders are never nil; the one of the other mode is empty, so
+// that encoding/json writes {} rather than null for it (contract rule 22).
 func responseEventFromJSON(b []byte) events.ALBTargetGroupResponse {
 	var resp events.ALBTargetGroupResponse
 	if err := json.Unmarshal(b, &resp); err != nil {

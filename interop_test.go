@@ -52,7 +52,7 @@ func TestResponseEventNeverNilMaps(t *testing.T) {
 	var e encoder
 	for _, multi := range []bool{false, true} {
 		r := response{status: 201, headers: []field{{"Content-Type", "text/plain"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2"}}, body: []byte("made")}
-		ev := e.responseEvent(&r, multi)
+		ev := responseEventFromJSON(e.encode(&r, multi))
 		if ev.Headers == nil || ev.MultiValueHeaders == nil {
 			t.Fatalf("multi=%v: nil map in %+v", multi, ev)
 		}

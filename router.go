@@ -646,17 +646,20 @@ func (r *Router) dispatch(c *Context) HandlerFunc {
 			return h
 		}
 	}
-	if method == http.MethodOptions && r.cfg.handleOPTIONS {
-		if allow := r.allowed(path, method); allow != "" {
-			c.SetHeader("Allow", allow)
-			return r.options
-		}
+	automaticOPTIONS := method == http.MethodOptions && r.cfg.handleOPTIONS
+	if !automaticOPTIONS && !r.cfg.handleMethodNotAllowed {
+		return r.notFound
 	}
-	if r.cfg.handleMethodNotAllowed {
-		if allow := r.allowed(path, method); allow != "" {
-			c.SetHeader("Allow", allow)
-			return r.notAllow
-		}
+	allow := r.allowed(path, method) // looked up once, for either answer
+	switch {
+	case allow == "":
+		return r.notFound
+	case automaticOPTIONS:
+		c.SetHeader("Allow", allow)
+		return r.options
+	case r.cfg.handleMethodNotAllowed:
+		c.SetHeader("Allow", allow)
+		return r.notAllow
 	}
 	return r.notFound
 }
