@@ -260,15 +260,60 @@ func unquoteCookie(v string) string {
 // must not be modified.
 func (c *Context) Body() []byte { return c.body }
 
-// BindJSON decodes the JSON request body into v, as json.Unmarshal does. A
-// missing or malformed body, or one whose values have the wrong types, gives
-// an *HTTPError with status 400 and a message that says what is wrong.
+// BindJSON decodes the JSON request body into v, as json.Unmarshal does.
+//
+// The request's Content-Type must be a JSON media type: application/json
+// or application/<anything>+json, in any case, with or without parameters
+// such as charset. Any other Content-Type, or none, gives an *HTTPError
+// with status 415 Unsupported Media Type and nothing is decoded: text/plain
+// and the form types are what a page on another site can make a browser
+// send without a CORS preflight, so a JSON endpoint that accepted them
+// would be open to cross-site request forgery. (Before this check, BindJSON
+// read the body whatever its Content-Type.)
+//
+// A missing or malformed body, or one whose values have the wrong types,
+// gives an *HTTPError with status 400 and a message that says what is
+// wrong.
 func (c *Context) BindJSON(v any) error { return c.bindJSON(v, false) }
 
 // BindJSONStrict is BindJSON that also rejects fields v does not have.
 func (c *Context) BindJSONStrict(v any) error { return c.bindJSON(v, true) }
 
+// isJSONMediaType reports whether a Content-Type value names JSON:
+// application/json or application/*+json, ignoring parameters and ASCII
+// case.
+func isJSONMediaType(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = trimOWS(mt)
+	sub, ok := cutPrefixFold(mt, "application/")
+	if !ok {
+		return false
+	}
+	if equalFold(sub, "json") {
+		return true
+	}
+	// application/<name>+json, with a non-empty name (RFC 6839).
+	return len(sub) > len("+json") && equalFold(sub[len(sub)-len("+json"):], "+json") &&
+		!strings.ContainsAny(sub, " \t/")
+}
+
+// cutPrefixFold is strings.CutPrefix with prefix matched ASCII
+// case-insensitively; prefix must be lower case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !equalFoldLower(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
+}
+
 func (c *Context) bindJSON(v any, strict bool) error {
+	if ct, ok := c.req.header("Content-Type"); !ok || !isJSONMediaType(ct) {
+		msg := "Content-Type " + strconv.Quote(ct) + " is not JSON; application/json expected"
+		if !ok {
+			msg = "Content-Type is missing; application/json expected"
+		}
+		return &HTTPError{Status: http.StatusUnsupportedMediaType, Message: msg}
+	}
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		return &HTTPError{Status: http.StatusBadRequest, Message: "request body is empty; JSON expected"}
 	}
@@ -340,8 +385,10 @@ func (c *Context) FormValue(name string) string {
 // that connected to it, so ClientIP takes the right-most entry, skipping the
 // router's TrustedProxyHops entries appended by proxies in front of the ALB.
 // Entries to the left of that are written by the client and never trusted.
-// A port (xff_client_port) is removed. ClientIP returns "" when there is no
-// such entry or it is not an IP address, as on health checks.
+// A port (xff_client_port) and an IPv6 zone ("%eth0") are removed.
+// ClientIP returns "" when there is no such entry or it is not an IP
+// address (a zone that is not an interface name makes it not one), as on
+// health checks.
 func (c *Context) ClientIP() string {
 	skip := c.router.cfg.trustedProxyHops
 	// Walk the lines from the last: the ALB appends to the last one.
@@ -392,10 +439,39 @@ func clientAddr(entry string) string {
 			return ""
 		}
 	}
+	if i := strings.IndexByte(host, '%'); i >= 0 {
+		// An IPv6 zone ("fe80::1%eth0") names an interface of the machine
+		// that wrote it and means nothing to this one: the address is
+		// returned without it. A zone that is not an interface name or
+		// index makes the entry not an address.
+		if !validZone(host[i+1:]) {
+			return ""
+		}
+		host = host[:i]
+		if ip, err := netip.ParseAddr(host); err != nil || !ip.Is6() {
+			return ""
+		}
+		return host
+	}
 	if _, err := netip.ParseAddr(host); err != nil {
 		return ""
 	}
 	return host
+}
+
+// validZone reports whether s can be an IPv6 zone: an interface name or
+// index of 1 to 15 letters, digits, '.', '-' or '_' (Linux's limit on
+// interface names).
+func validZone(s string) bool {
+	if s == "" || len(s) > 15 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // isPort reports whether s is a decimal port number.
@@ -496,17 +572,21 @@ func (c *Context) Event() events.ALBTargetGroupRequest {
 
 // Copy returns a Context that a goroutine may keep after the handler
 // returns: the request side (method, path, parameters, query, headers,
-// body, values set so far) is copied out of pooled storage, and its context
-// is no longer cancelled with the invocation's. Its response side starts
-// empty and is detached: what is written to it is never sent, unless
-// SendResponseOf passes it to the original Context.
+// body, values set so far) and what the router decided about the request
+// (the matched route, the target of an automatic redirect) are copied out
+// of pooled storage, and its context is no longer cancelled with the
+// invocation's. A handler, hook or middleware behaves on the copy exactly
+// as on c. Its response side starts empty and is detached: what is written
+// to it is never sent, unless SendResponseOf passes it to the original
+// Context.
 func (c *Context) Copy() *Context {
 	cp := &Context{
-		router: c.router,
-		ctx:    context.WithoutCancel(c.Context()),
-		params: c.params,
-		route:  c.route,
-		body:   c.body,
+		router:   c.router,
+		ctx:      context.WithoutCancel(c.Context()),
+		params:   c.params,
+		route:    c.route,
+		body:     c.body,
+		redirect: c.redirect,
 	}
 	cp.req = c.req
 	cp.req.cols = [numCols][]field{}
@@ -676,10 +756,19 @@ func (c *Context) NoContent(status int) error {
 }
 
 // Redirect sends a redirect to location with status, which must be a 3xx
-// code; otherwise Redirect returns an error and sends nothing.
+// code. location is sent as it is: a path ("/login") is resolved by the
+// client against the URL it asked for. Redirect returns an error and sends
+// nothing when status is not 3xx, or when location holds a control byte
+// (below 0x20, such as CR, LF and NUL, or DEL), which could split or
+// truncate the header; returned from a handler, that error becomes a 500.
 func (c *Context) Redirect(status int, location string) error {
 	if status < 300 || status > 399 {
 		return errors.New("alb: redirect status " + strconv.Itoa(status) + " is not 3xx")
+	}
+	for i := 0; i < len(location); i++ {
+		if b := location[i]; b < 0x20 || b == 0x7f {
+			return errors.New("alb: redirect location " + strconv.Quote(location) + " holds a control character")
+		}
 	}
 	c.SetHeader("Location", location)
 	return c.NoContent(status)

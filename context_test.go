@@ -482,7 +482,8 @@ func TestContextBindJSON(t *testing.T) {
 	for _, multi := range bothModes {
 		for _, tt := range tests {
 			var bindErr error
-			w := serveContext(t, nil, "/", eventSpec{method: "POST", body: tt.body, base64: tt.base64, multi: multi}, func(c *Context) error {
+			headers := [][2]string{{"content-type", "application/json"}}
+			w := serveContext(t, nil, "/", eventSpec{method: "POST", headers: headers, body: tt.body, base64: tt.base64, multi: multi}, func(c *Context) error {
 				var v bindTarget
 				if tt.strict {
 					bindErr = c.BindJSONStrict(&v)
@@ -516,6 +517,63 @@ func TestContextBindJSON(t *testing.T) {
 			var body struct{ Message string }
 			if err := json.Unmarshal(w.body, &body); err != nil || w.status != 400 || body.Message != he.Message {
 				t.Errorf("%s %s: response = %d %q, want 400 with message %q", modeLabel(multi), tt.name, w.status, w.body, he.Message)
+			}
+		}
+	}
+}
+
+// TestContextBindJSONContentType: only a JSON media type is bound; any
+// other Content-Type, or none, is 415 and leaves the target untouched, so a
+// cross-site form (text/plain, urlencoded or multipart, which need no CORS
+// preflight) cannot reach a JSON endpoint.
+func TestContextBindJSONContentType(t *testing.T) {
+	tests := []struct {
+		contentType string // "-" means no Content-Type header
+		ok          bool
+	}{
+		{"application/json", true},
+		{"application/json; charset=utf-8", true},
+		{"Application/JSON;charset=UTF-8", true},
+		{" application/json ", true},
+		{"application/problem+json", true},
+		{"application/vnd.api+json; ext=bulk", true},
+		{"application/merge-patch+JSON", true},
+		{"-", false},
+		{"", false},
+		{"text/plain", false},
+		{"text/plain; charset=utf-8", false},
+		{"application/x-www-form-urlencoded", false},
+		{"multipart/form-data; boundary=x", false},
+		{"text/json", false},
+		{"application/+json", false},
+		{"application/jsonp", false},
+		{"application/json-seq", false},
+		{"application/xml", false},
+		{"json", false},
+		{"application/x/+json", false},
+	}
+	for _, multi := range bothModes {
+		for _, tt := range tests {
+			var headers [][2]string
+			if tt.contentType != "-" {
+				headers = [][2]string{{"content-type", tt.contentType}}
+			}
+			for _, strict := range []bool{false, true} {
+				var v bindTarget
+				w := serveContext(t, nil, "/", eventSpec{method: "POST", headers: headers, body: `{"name":"Ada"}`, multi: multi}, func(c *Context) error {
+					if strict {
+						return c.BindJSONStrict(&v)
+					}
+					return c.BindJSON(&v)
+				})
+				switch {
+				case tt.ok && (w.status != 200 || v.Name != "Ada"):
+					t.Errorf("%s Content-Type %q strict=%v: %d %s, bound %+v; want it bound", modeLabel(multi), tt.contentType, strict, w.status, w.body, v)
+				case !tt.ok && (w.status != http.StatusUnsupportedMediaType || v.Name != ""):
+					t.Errorf("%s Content-Type %q strict=%v: %d %s, bound %+v; want 415 and nothing bound", modeLabel(multi), tt.contentType, strict, w.status, w.body, v)
+				case !tt.ok && !strings.Contains(string(w.body), "application/json expected"):
+					t.Errorf("%s Content-Type %q: body %s, want it to say JSON is expected", modeLabel(multi), tt.contentType, w.body)
+				}
 			}
 		}
 	}
@@ -597,6 +655,16 @@ func TestContextClientIP(t *testing.T) {
 		{"multi-value hops across lines", true, []string{"1.1.1.1", "2.2.2.2, 3.3.3.3"}, 2, "1.1.1.1"},
 		{"multi-value too many hops", true, []string{"1.1.1.1", "2.2.2.2, 3.3.3.3"}, 3, ""},
 		{"multi-value none", true, nil, 0, ""},
+		{"v6 zone dropped", false, []string{"fe80::1%eth0"}, 0, "fe80::1"},
+		{"v6 zone index dropped", false, []string{"fe80::1%2"}, 0, "fe80::1"},
+		{"v6 zone in brackets with a port", false, []string{"[fe80::1%en0]:443"}, 0, "fe80::1"},
+		{"v6 zone multi-value", true, []string{"fe80::1%eth0"}, 0, "fe80::1"},
+		{"v6 zone junk", false, []string{"fe80::1%<script>"}, 0, ""},
+		{"v6 zone with a space", false, []string{"[fe80::1%a b]"}, 0, ""},
+		{"v6 zone too long", false, []string{"fe80::1%abcdefghijklmnop"}, 0, ""},
+		{"v6 empty zone", false, []string{"fe80::1%"}, 0, ""},
+		{"v4 with a zone", false, []string{"1.2.3.4%eth0"}, 0, ""},
+		{"zone alone", false, []string{"%eth0"}, 0, ""},
 	}
 	for _, tt := range tests {
 		var headers [][2]string
@@ -1249,5 +1317,44 @@ func TestContextResetResponse(t *testing.T) {
 	out, _ := r.Invoke(context.Background(), testEventJSON("GET", "/x", nil, nil, false))
 	if want := `{"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"text/plain; charset=utf-8"},"body":"fresh"}`; string(out) != want {
 		t.Errorf("got %s, want %s", out, want)
+	}
+}
+
+// TestContextRedirectRefusesControlCharacters: a location that could split
+// or cut the Location header is refused with an error, which the router
+// answers with 500, and no header carries it.
+func TestContextRedirectRefusesControlCharacters(t *testing.T) {
+	for _, loc := range []string{
+		"/next\r\nSet-Cookie: session=evil",
+		"/next\nX-Injected: 1",
+		"/next\rX",
+		"/a\x00b",
+		"/tab\there",
+		"/del\x7f",
+		"https://example.com/\x1b[31m",
+	} {
+		for _, multi := range bothModes {
+			var redirectErr error
+			w := serveContext(t, New(), "/", eventSpec{multi: multi}, func(c *Context) error {
+				redirectErr = c.Redirect(http.StatusFound, loc)
+				return redirectErr
+			})
+			if redirectErr == nil || !strings.Contains(redirectErr.Error(), "control character") {
+				t.Errorf("%s Redirect(302, %q) error = %v, want one about a control character", modeLabel(multi), loc, redirectErr)
+			}
+			if w.status != http.StatusInternalServerError {
+				t.Errorf("%s Redirect(302, %q): status %d, want 500", modeLabel(multi), loc, w.status)
+			}
+			if got := w.header("Location"); got != "" {
+				t.Errorf("%s Redirect(302, %q): Location = %q, want none", modeLabel(multi), loc, got)
+			}
+		}
+	}
+	// Printable bytes, including non-ASCII, are the caller's business.
+	w := serveContext(t, New(), "/", eventSpec{}, func(c *Context) error {
+		return c.Redirect(http.StatusFound, "/caf%C3%A9?q=a b")
+	})
+	if w.status != http.StatusFound || w.header("Location") != "/caf%C3%A9?q=a b" {
+		t.Errorf("Redirect of a printable location: %d %q, want 302 with it", w.status, w.header("Location"))
 	}
 }

@@ -31,7 +31,7 @@ func ExampleRouter_GET() {
 	invoke(r, "POST", "/hello/Ada", "")
 	// Output:
 	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"text/plain; charset=utf-8"},"body":"Hello, Ada!"}
-	// {"statusCode":301,"statusDescription":"301 Moved Permanently","isBase64Encoded":false,"headers":{"Location":"https://example.com/hello/Ada"},"body":""}
+	// {"statusCode":301,"statusDescription":"301 Moved Permanently","isBase64Encoded":false,"headers":{"Location":"/hello/Ada"},"body":""}
 	// {"statusCode":405,"statusDescription":"405 Method Not Allowed","isBase64Encoded":false,"headers":{"Allow":"GET, HEAD, OPTIONS","Content-Type":"application/json"},"body":"{\"message\":\"Method Not Allowed\"}"}
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -696,54 +695,22 @@ func (r *Router) redirectFor(c *Context, method, path string, tsr bool) HandlerF
 
 // serveRedirect is the redirect hook: 301 for GET and HEAD, 308 otherwise
 // (so the method and body are kept), to c.redirect with the query kept.
-// The Location is absolute when the request has X-Forwarded-Proto and a
-// Host that is a plain host name or IP address with an optional port, and a
-// path otherwise (health checks have neither). Bytes that may not appear in
-// a URL are percent-encoded.
+// The Location is always a path (plus the query), never an absolute URL:
+// one built from the request's Host would let any client choose the host
+// that a shared cache stores the redirect under. A client resolves the path
+// against the URL it asked for, which keeps its scheme and host. Bytes that
+// may not appear in a URL are percent-encoded.
 func serveRedirect(c *Context) error {
 	status := http.StatusPermanentRedirect
 	if c.req.method == http.MethodGet || c.req.method == http.MethodHead {
 		status = http.StatusMovedPermanently
 	}
 	// A path that starts with "//" would be read as another host.
-	path := escapeLocation("/" + strings.TrimLeft(c.redirect, "/"))
-	var loc strings.Builder
-	if host, proto := c.Header("Host"), c.Header("X-Forwarded-Proto"); validHost(host) && (proto == "http" || proto == "https") {
-		loc.WriteString(proto + "://" + host)
-	}
-	loc.WriteString(path)
+	loc := escapeLocation("/" + strings.TrimLeft(c.redirect, "/"))
 	if q := c.RawQuery(); q != "" {
-		loc.WriteString("?" + escapeLocation(q))
+		loc += "?" + escapeLocation(q)
 	}
-	return c.Redirect(status, loc.String())
-}
-
-// validHost reports whether a Host header is a host name, an IPv4 address
-// or a bracketed IPv6 address, with an optional port: nothing that could
-// make a Location point somewhere else ("user@evil", "evil/", "a#b").
-func validHost(host string) bool {
-	name, port := host, ""
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
-		name, port = host[:i], host[i+1:]
-		if !isPort(port) {
-			return false
-		}
-	}
-	if v6, ok := strings.CutPrefix(name, "["); ok {
-		addr, ok := strings.CutSuffix(v6, "]")
-		ip, err := netip.ParseAddr(addr)
-		return ok && err == nil && ip.Is6()
-	}
-	if name == "" || len(name) > 253 {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
+	return c.Redirect(status, loc)
 }
 
 // escapeLocation percent-encodes the bytes of a redirect path or query

@@ -1090,30 +1090,30 @@ func TestRouterRedirect(t *testing.T) {
 		status   int
 		location string // "" means no redirect: status only
 	}{
-		{"remove trailing slash", "GET", "/users/", absolute, nil, 301, "https://example.com/users"},
-		{"add trailing slash", "GET", "/docs", absolute, nil, 301, "https://example.com/docs/"},
-		{"HEAD", "HEAD", "/users/", absolute, nil, 301, "https://example.com/users"},
-		{"HEAD add slash", "HEAD", "/docs", absolute, nil, 301, "https://example.com/docs/"},
-		{"POST keeps the method", "POST", "/orders/", absolute, nil, 308, "https://example.com/orders"},
-		{"DELETE keeps the method", "DELETE", "/orders/", absolute, nil, 308, "https://example.com/orders"},
-		{"case", "GET", "/USERS", absolute, nil, 301, "https://example.com/users"},
-		{"case and slash", "GET", "/Users/", absolute, nil, 301, "https://example.com/users"},
-		{"POST case", "POST", "/Orders", absolute, nil, 308, "https://example.com/orders"},
-		{"double slash", "GET", "//users", absolute, nil, 301, "https://example.com/users"},
-		{"inner double slash", "GET", "/files//a", absolute, nil, 301, "https://example.com/files/a"},
-		{"dot dot", "GET", "/a/../users", absolute, nil, 301, "https://example.com/users"},
-		{"dot", "GET", "/./users", absolute, nil, 301, "https://example.com/users"},
-		{"parameter keeps its case", "GET", "/FILES/ReadMe", absolute, nil, 301, "https://example.com/files/ReadMe"},
-		{"query kept", "GET", "/users/", absolute, [][2]string{{"a", "1"}, {"b", "x+y%26z"}}, 301, "https://example.com/users?a=1&b=x+y%26z"},
-		{"query kept on fixed path", "GET", "/USERS", absolute, [][2]string{{"q", "caf%C3%A9"}}, 301, "https://example.com/users?q=caf%C3%A9"},
-		{"http", "GET", "/users/", [][2]string{{"host", "example.com:8080"}, {"x-forwarded-proto", "http"}}, nil, 301, "http://example.com:8080/users"},
+		{"remove trailing slash", "GET", "/users/", absolute, nil, 301, "/users"},
+		{"add trailing slash", "GET", "/docs", absolute, nil, 301, "/docs/"},
+		{"HEAD", "HEAD", "/users/", absolute, nil, 301, "/users"},
+		{"HEAD add slash", "HEAD", "/docs", absolute, nil, 301, "/docs/"},
+		{"POST keeps the method", "POST", "/orders/", absolute, nil, 308, "/orders"},
+		{"DELETE keeps the method", "DELETE", "/orders/", absolute, nil, 308, "/orders"},
+		{"case", "GET", "/USERS", absolute, nil, 301, "/users"},
+		{"case and slash", "GET", "/Users/", absolute, nil, 301, "/users"},
+		{"POST case", "POST", "/Orders", absolute, nil, 308, "/orders"},
+		{"double slash", "GET", "//users", absolute, nil, 301, "/users"},
+		{"inner double slash", "GET", "/files//a", absolute, nil, 301, "/files/a"},
+		{"dot dot", "GET", "/a/../users", absolute, nil, 301, "/users"},
+		{"dot", "GET", "/./users", absolute, nil, 301, "/users"},
+		{"parameter keeps its case", "GET", "/FILES/ReadMe", absolute, nil, 301, "/files/ReadMe"},
+		{"query kept", "GET", "/users/", absolute, [][2]string{{"a", "1"}, {"b", "x+y%26z"}}, 301, "/users?a=1&b=x+y%26z"},
+		{"query kept on fixed path", "GET", "/USERS", absolute, [][2]string{{"q", "caf%C3%A9"}}, 301, "/users?q=caf%C3%A9"},
+		{"http: path only", "GET", "/users/", [][2]string{{"host", "example.com:8080"}, {"x-forwarded-proto", "http"}}, nil, 301, "/users"},
 		{"no host: path only", "GET", "/users/", nil, nil, 301, "/users"},
 		{"no host: path and query", "GET", "/users/", nil, [][2]string{{"a", "1"}}, 301, "/users?a=1"},
 		{"host without proto: path only", "GET", "/users/", [][2]string{{"host", "example.com"}}, nil, 301, "/users"},
 		{"proto without host: path only", "GET", "/users/", [][2]string{{"x-forwarded-proto", "https"}}, nil, 301, "/users"},
 		{"unknown proto: path only", "GET", "/users/", [][2]string{{"host", "example.com"}, {"x-forwarded-proto", "ftp"}}, nil, 301, "/users"},
 		{"health check", "GET", "/v1/health/", [][2]string{{"user-agent", "ELB-HealthChecker/2.0"}}, nil, 301, "/v1/health"},
-		{"open redirect with host", "GET", "//evil.com/", absolute, nil, 301, "https://example.com/evil.com"},
+		{"open redirect with host", "GET", "//evil.com/", absolute, nil, 301, "/evil.com"},
 		{"open redirect without host", "GET", "//evil.com/", nil, nil, 301, "/evil.com"},
 		{"open redirect triple slash", "GET", "///evil.com", nil, nil, 301, "/evil.com"},
 		{"root is never redirected", "GET", "/", absolute, nil, 404, ""},
@@ -1162,7 +1162,7 @@ func TestRouterRedirectNeverProtocolRelative(t *testing.T) {
 			if strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, `/\`) {
 				t.Errorf("GET %s: Location = %q, which names another host", path, loc)
 			}
-			if headers != nil && loc != "" && !strings.HasPrefix(loc, "https://example.com/") {
+			if headers != nil && loc != "" && !strings.HasPrefix(loc, "/") {
 				t.Errorf("GET %s: Location = %q, want it on https://example.com/", path, loc)
 			}
 		}
@@ -1979,19 +1979,22 @@ func mustInvoke(t *testing.T, r *Router, ev []byte) []byte {
 	return out
 }
 
+// TestRedirectLocationIsSafe: an automatic redirect's Location is a path
+// whatever the Host header says, so no client can make a shared cache store
+// a redirect to a host of its choosing, and bytes that may not appear in a
+// URL are escaped.
 func TestRedirectLocationIsSafe(t *testing.T) {
 	r := New()
 	r.GET("/login", func(c *Context) error { return c.NoContent(http.StatusNoContent) })
 	for _, tt := range []struct{ host, query, want string }{
-		{"good.example", "", "https://good.example/login"},
-		{"good.example:8443", "", "https://good.example:8443/login"},
-		{"[2001:db8::1]:443", "", "https://[2001:db8::1]:443/login"},
+		{"good.example", "", "/login"},
+		{"good.example:8443", "", "/login"},
+		{"[2001:db8::1]:443", "", "/login"},
+		{"evil.example", "", "/login"},
 		{"good.example@evil.example", "", "/login"},
 		{"evil.example/", "", "/login"},
-		{"evil.example#", "", "/login"},
 		{"a b", "", "/login"},
-		{"good.example:x", "", "/login"},
-		{"good.example", "q=a b&r=%zz&s=\xff", "https://good.example/login?q=a%20b&r=%zz&s=%FF"},
+		{"good.example", "q=a b&r=%zz&s=\xff", "/login?q=a%20b&r=%zz&s=%FF"},
 	} {
 		var query [][2]string
 		if tt.query != "" {
@@ -2000,10 +2003,12 @@ func TestRedirectLocationIsSafe(t *testing.T) {
 				query = append(query, [2]string{k, v})
 			}
 		}
-		ev := testEventJSON("GET", "/login/", [][2]string{{"host", tt.host}, {"x-forwarded-proto", "https"}}, query, false)
-		d := decodeResponse(t, mustInvoke(t, r, ev))
-		if d.StatusCode != http.StatusMovedPermanently || d.Headers["Location"] != tt.want {
-			t.Errorf("Host %q, query %q: %d Location %q, want %q", tt.host, tt.query, d.StatusCode, d.Headers["Location"], tt.want)
+		for _, multi := range bothModes {
+			ev := testEventJSON("GET", "/login/", [][2]string{{"host", tt.host}, {"x-forwarded-proto", "https"}, {"x-forwarded-host", "evil.example"}}, query, multi)
+			w := rtInvoke(t, r, ev, multi)
+			if w.status != http.StatusMovedPermanently || w.header("Location") != tt.want {
+				t.Errorf("%s Host %q, query %q: %d Location %q, want %q", modeLabel(multi), tt.host, tt.query, w.status, w.header("Location"), tt.want)
+			}
 		}
 	}
 }
@@ -2023,11 +2028,11 @@ func TestBindJSONKeepsInternalsPrivate(t *testing.T) {
 		var v failingUnmarshal
 		return c.BindJSON(&v)
 	})
-	body := []byte(`{"httpMethod":"POST","path":"/nonpointer","headers":{},"body":"{\"A\":1}"}`)
+	body := []byte(`{"httpMethod":"POST","path":"/nonpointer","headers":{"content-type":"application/json"},"body":"{\"A\":1}"}`)
 	if d := decodeResponse(t, mustInvoke(t, r, body)); d.StatusCode != http.StatusInternalServerError || strings.Contains(d.Body, "Unmarshal") {
 		t.Errorf("non-pointer: %d %s, want a 500 without Go names", d.StatusCode, d.Body)
 	}
-	body = []byte(`{"httpMethod":"POST","path":"/custom","headers":{},"body":"{}"}`)
+	body = []byte(`{"httpMethod":"POST","path":"/custom","headers":{"content-type":"application/json"},"body":"{}"}`)
 	d := decodeResponse(t, mustInvoke(t, r, body))
 	var msg struct{ Message string }
 	_ = json.Unmarshal([]byte(d.Body), &msg)
