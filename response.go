@@ -3,6 +3,7 @@ package alb
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -104,6 +105,41 @@ func (r *response) reset() {
 	r.encoding = BodyAuto
 }
 
+// dropBodyHeaders removes the headers that describe a body (the
+// representation metadata of RFC 9110 section 8, plus Content-Disposition,
+// ETag, Last-Modified and Expires), for an error answer that replaces the
+// body. It keeps the order of the others and clears what it drops.
+func (r *response) dropBodyHeaders() {
+	hs := r.headers
+	kept := hs[:0]
+	for _, f := range hs {
+		if !isBodyHeader(f.name) {
+			kept = append(kept, f)
+		}
+	}
+	clear(hs[len(kept):])
+	r.headers = kept
+}
+
+// bodyHeaders are the lower-case names dropBodyHeaders removes.
+var bodyHeaders = [...]string{
+	"content-type", "content-encoding", "content-language", "content-length",
+	"content-location", "content-range", "content-disposition", "content-md5",
+	"digest", "content-digest", "repr-digest", "etag", "last-modified", "expires",
+}
+
+func isBodyHeader(name string) bool {
+	if len(name) < 4 {
+		return false
+	}
+	for _, h := range bodyHeaders {
+		if equalFoldLower(name, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // maxResponseSize is the largest response JSON, in bytes, the encoder hands
 // to the ALB. The ALB answers a bare 502 to a response JSON over "1 MB"
 // (contract rule 30); this is the smaller reading of that limit.
@@ -151,6 +187,9 @@ type encoder struct {
 	// tooLargeStatus is the status of the response sent in place of one
 	// whose JSON would exceed maxResponseSize. 0 means 500.
 	tooLargeStatus int
+
+	// quiet, when set, makes warn log nothing.
+	quiet bool
 }
 
 // encode returns the ALB response JSON for r, in multi-value mode when
@@ -160,6 +199,26 @@ type encoder struct {
 // pooled buffer is already large enough; otherwise the buffer grows once,
 // to the size sizeHint expects.
 func (e *encoder) encode(r *response, multiValue bool) []byte {
+	out, _ := e.encodeBuffered(r, multiValue, true)
+	return out
+}
+
+// tryEncode is encode for a response that may be too large: when r's
+// response JSON would exceed maxResponseSize, or its header block
+// maxHeaderBlock, it writes nothing, logs nothing and returns nil and a
+// *tooLargeError, so that the caller can answer otherwise.
+func (e *encoder) tryEncode(r *response, multiValue bool) ([]byte, error) {
+	out, tooLarge := e.encodeBuffered(r, multiValue, false)
+	if tooLarge != nil {
+		return nil, tooLarge
+	}
+	return out, nil
+}
+
+// encodeBuffered writes r's response JSON into a pooled buffer and returns
+// a copy of it. When it is too large, it writes the replacement if replace
+// is true, and returns nil and the error otherwise.
+func (e *encoder) encodeBuffered(r *response, multiValue, replace bool) ([]byte, *tooLargeError) {
 	bp, _ := responseBuffers.Get().(*[]byte)
 	if bp == nil {
 		bp = new([]byte)
@@ -167,13 +226,20 @@ func (e *encoder) encode(r *response, multiValue bool) []byte {
 	// Grow once to the likely size: growing append by append would cost an
 	// allocation per doubling.
 	b := slices.Grow((*bp)[:0], sizeHint(r))
-	b = e.appendResponse(b, r, multiValue)
-	out := append([]byte(nil), b...) // not make+copy: that would zero it first
+	b, tooLarge := e.appendChecked(b, r, multiValue)
+	var out []byte
+	if tooLarge == nil || replace {
+		if tooLarge != nil {
+			b = e.appendTooLarge(b, multiValue, tooLarge)
+		}
+		out = append([]byte(nil), b...) // not make+copy: that would zero it first
+		tooLarge = nil
+	}
 	if cap(b) <= maxPooledBuffer {
 		*bp = b
 		responseBuffers.Put(bp)
 	}
-	return out
+	return out, tooLarge
 }
 
 // sizeHint estimates the length of r's response JSON: the envelope, the
@@ -213,7 +279,9 @@ func sizeHint(r *response) int {
 //     Proxy-Connection, Proxy-Authenticate, Proxy-Authorization, TE,
 //     Trailer, Transfer-Encoding, Upgrade) and Content-Length are dropped
 //     silently (rule 28).
-//   - The body goes out as text or as base64 as r.encoding says (rule 29).
+//   - The body goes out as text or as base64 as r.encoding says (rule 29),
+//     except that a text body whose escaped form would make the object
+//     larger than maxResponseSize goes out as base64 when that fits.
 //   - The object written is never larger than maxResponseSize (rule 30),
 //     and its header block never larger than maxHeaderBlock (rule 28). When
 //     r's would be, a response with status e.tooLargeStatus (500 if 0),
@@ -224,16 +292,58 @@ func sizeHint(r *response) int {
 //
 // Nothing in r is modified, and nothing in the result refers to r's memory.
 func (e *encoder) appendResponse(dst []byte, r *response, multiValue bool) []byte {
-	if n := headerBlockSize(r.headers); n > maxHeaderBlock {
-		return e.appendTooLarge(dst, multiValue, "alb: response headers over the ALB's 32 KiB limit; sent a replacement", n, maxHeaderBlock)
-	}
-	start := len(dst)
-	dst = e.appendObject(dst, r, multiValue)
-	if size := len(dst) - start; size > maxResponseSize {
-		return e.appendTooLarge(dst[:start], multiValue, "alb: response JSON over the ALB's size limit; sent a replacement", size, maxResponseSize)
+	dst, tooLarge := e.appendChecked(dst, r, multiValue)
+	if tooLarge != nil {
+		dst = e.appendTooLarge(dst, multiValue, tooLarge)
 	}
 	return dst
 }
+
+// appendChecked is appendResponse without the replacement: when r's
+// response would be too large, it appends nothing and says why. A text
+// body whose escaped form makes the response too large goes out as base64
+// when that fits: escaping can make text up to six times longer
+// ("\u0000"), base64 only 4/3.
+func (e *encoder) appendChecked(dst []byte, r *response, multiValue bool) ([]byte, *tooLargeError) {
+	if n := headerBlockSize(r.headers); n > maxHeaderBlock {
+		return dst, &tooLargeError{what: "header block", size: n, limit: maxHeaderBlock}
+	}
+	start := len(dst)
+	dst, asBase64 := e.appendObject(dst, r, multiValue)
+	size := len(dst) - start
+	if size > maxResponseSize && !asBase64 && len(r.body) > 0 {
+		forced := *r
+		forced.encoding = BodyBase64
+		quiet := *e // the first pass logged what there was to log
+		quiet.quiet = true
+		dst, _ = quiet.appendObject(dst[:start], &forced, multiValue)
+		size = len(dst) - start
+	}
+	if size > maxResponseSize {
+		return dst[:start], &tooLargeError{what: "JSON", size: size, limit: maxResponseSize}
+	}
+	return dst, nil
+}
+
+// ErrResponseTooLarge is the cause (see HTTPError.Err and errors.Is) of the
+// error the router answers through its ErrorHandler in place of a response
+// that the ALB would refuse for its size: a response JSON over the ALB's 1
+// MB limit (contract rule 30) or a header block over 32 KiB (rule 28).
+var ErrResponseTooLarge = errors.New("alb: response too large for the ALB")
+
+// tooLargeError says which limit a response exceeded, and by how much. It
+// matches ErrResponseTooLarge.
+type tooLargeError struct {
+	what        string // "JSON" or "header block"
+	size, limit int
+}
+
+func (e *tooLargeError) Error() string {
+	return "alb: response " + e.what + " of " + strconv.Itoa(e.size) + " bytes is over the ALB's limit of " + strconv.Itoa(e.limit)
+}
+
+// Is reports whether target is ErrResponseTooLarge.
+func (e *tooLargeError) Is(target error) bool { return target == ErrResponseTooLarge }
 
 // maxHeaderBlock is the largest response header block the ALB forwards: it
 // answers 502 to one over 32 K (contract rule 28).
@@ -252,8 +362,8 @@ func headerBlockSize(hs []field) int {
 
 // appendTooLarge appends the response sent in place of one the ALB would
 // refuse for its size: status e.tooLargeStatus (500 if 0), a plain-text body
-// and none of the original headers. It logs msg with the refused size.
-func (e *encoder) appendTooLarge(dst []byte, multiValue bool, msg string, size, limit int) []byte {
+// and none of the original headers. It logs why, with the refused size.
+func (e *encoder) appendTooLarge(dst []byte, multiValue bool, why *tooLargeError) []byte {
 	tooLarge := response{
 		status:  e.tooLargeStatus,
 		headers: tooLargeHeaders[:],
@@ -262,8 +372,10 @@ func (e *encoder) appendTooLarge(dst []byte, multiValue bool, msg string, size, 
 	if tooLarge.status == 0 {
 		tooLarge.status = 500
 	}
-	e.warn(msg, slog.Int("size", size), slog.Int("limit", limit), slog.Int("status", tooLarge.status))
-	return e.appendObject(dst, &tooLarge, multiValue)
+	e.warn("alb: response "+why.what+" over the ALB's limit; sent a replacement",
+		slog.Int("size", why.size), slog.Int("limit", why.limit), slog.Int("status", tooLarge.status))
+	dst, _ = e.appendObject(dst, &tooLarge, multiValue)
+	return dst
 }
 
 // tooLargeHeaders and tooLargeBody make the response that appendResponse
@@ -272,9 +384,10 @@ var tooLargeHeaders = [1]field{{name: "Content-Type", value: "text/plain; charse
 
 const tooLargeBody = "response too large\n"
 
-// appendObject appends the response object for r with no size check; see
-// appendResponse for what it guarantees.
-func (e *encoder) appendObject(dst []byte, r *response, multiValue bool) []byte {
+// appendObject appends the response object for r with no size check, and
+// reports whether the body went out as base64; see appendResponse for what
+// it guarantees.
+func (e *encoder) appendObject(dst []byte, r *response, multiValue bool) ([]byte, bool) {
 	status := r.status
 	if status == 0 {
 		status = 200
@@ -319,7 +432,7 @@ func (e *encoder) appendObject(dst []byte, r *response, multiValue bool) []byte 
 	} else {
 		dst = appendJSONString(dst, r.body)
 	}
-	return append(dst, `"}`...)
+	return append(dst, `"}`...), base64Body
 }
 
 // screenHeaders marks in done every entry of hs that must not be written,
@@ -722,8 +835,11 @@ func (e *encoder) warnHeader(name, reason string) {
 		slog.String("reason", reason))
 }
 
-// warn logs msg with attrs at level Warn on e's logger.
+// warn logs msg with attrs at level Warn on e's logger, unless e is quiet.
 func (e *encoder) warn(msg string, attrs ...slog.Attr) {
+	if e.quiet {
+		return
+	}
 	logger := e.logger
 	if logger == nil {
 		logger = slog.Default()

@@ -625,7 +625,7 @@ func TestEncodeHeaderBlockLimit(t *testing.T) {
 			t.Errorf("multiValue=%v: %d bytes of headers gave %.200s (%v), want the 500 replacement", multiValue, headerBlockSize(big.headers), out, err)
 		}
 	}
-	if !strings.Contains(logs.String(), "32 KiB limit") {
+	if !strings.Contains(logs.String(), "header block over the ALB's limit") {
 		t.Errorf("log = %q, want a warning about the header limit", logs.String())
 	}
 }

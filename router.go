@@ -107,6 +107,7 @@ type Router struct {
 	notAllow HandlerFunc
 	options  HandlerFunc
 	redirect HandlerFunc
+	dotDot   HandlerFunc
 	onError  func(c *Context, err error)
 }
 
@@ -400,6 +401,7 @@ func (r *Router) freeze() {
 	r.notAllow = r.wrapHook(notAllowed)
 	r.options = r.wrapHook(options)
 	r.redirect = r.wrapHook(serveRedirect)
+	r.dotDot = r.wrapHook(func(*Context) error { return ErrDotDotSegment })
 }
 
 // wrapHook wraps a hook in the router's middleware, or leaves it as it is
@@ -458,7 +460,7 @@ func (r *Router) invoke(ctx context.Context, c *Context, payload []byte) (out []
 	} else {
 		r.serve(c)
 	}
-	return r.enc.encode(&c.resp, c.req.multiValue)
+	return r.encodeResponse(c)
 }
 
 // ServeEvent handles a typed event, for code that already holds one, and
@@ -483,7 +485,7 @@ func (r *Router) ServeEvent(ctx context.Context, ev events.ALBTargetGroupRequest
 		c.ctx = ctx
 		c.req.fromEvent(&ev)
 		r.serve(c)
-		return r.enc.encode(&c.resp, c.req.multiValue)
+		return r.encodeResponse(c)
 	}()
 	return responseEventFromJSON(out), nil
 }
@@ -510,14 +512,60 @@ func (r *Router) serve(c *Context) {
 		c.body = stringBytes(c.req.body)
 	}
 	if err := r.dispatch(c)(c); err != nil && !c.errorHandled {
-		r.onError(c, err)
+		r.answerError(c, err)
 	}
 }
 
 // handleError answers err with the ErrorHandler, for Context.HandleError.
 func (r *Router) handleError(c *Context, err error) {
 	r.start.Do(r.freeze) // a Context made outside Invoke, in a test
+	r.answerError(c, err)
+}
+
+// answerError answers err through the ErrorHandler. The response keeps the
+// headers set so far (middleware's CORS or request-id headers, say) but
+// none of those that describe a body, which the error answer replaces: a
+// Content-Encoding or ETag that a handler set before it failed would
+// otherwise describe the error's body.
+func (r *Router) answerError(c *Context, err error) {
+	c.resp.dropBodyHeaders()
+	c.resp.encoding = BodyAuto
 	r.onError(c, err)
+}
+
+// encodeResponse encodes c's response. When the ALB would refuse it for its
+// size, it answers the request again, from a clean response, through the
+// ErrorHandler with an *HTTPError of status TooLargeStatus whose cause
+// matches ErrResponseTooLarge; if that answer is too large as well, or the
+// ErrorHandler panics, the encoder's plain-text replacement goes out.
+func (r *Router) encodeResponse(c *Context) []byte {
+	out, err := r.enc.tryEncode(&c.resp, c.req.multiValue)
+	if err == nil {
+		return out
+	}
+	status := r.enc.tooLargeStatus
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	r.enc.warn("alb: response over the ALB's size limit; answered through the ErrorHandler",
+		slog.String("error", err.Error()), slog.Int("status", status))
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				r.logPanic(c, p)
+				c.resp.reset()
+				c.resp.status = status
+				c.resp.headers = append(c.resp.headers, tooLargeHeaders[0])
+				c.resp.body = []byte(tooLargeBody)
+			}
+		}()
+		c.resp.reset()
+		r.onError(c, &HTTPError{Status: status, Message: "response too large", Err: err})
+	}()
+	if c.req.method == http.MethodHead {
+		c.resp.body = nil // contract rule 34
+	}
+	return r.enc.encode(&c.resp, c.req.multiValue)
 }
 
 // fail answers with err through the ErrorHandler, from a clean response.
@@ -625,8 +673,7 @@ func (r *Router) dispatch(c *Context) HandlerFunc {
 	if t := r.trees[method]; t != nil {
 		rt, ok, slash := t.lookup(path, &c.params)
 		if ok {
-			c.route = rt.pattern
-			return rt.handler
+			return r.matched(c, rt)
 		}
 		tsr = slash
 	}
@@ -634,8 +681,7 @@ func (r *Router) dispatch(c *Context) HandlerFunc {
 		if t := r.trees[http.MethodGet]; t != nil {
 			rt, ok, slash := t.lookup(path, &c.params)
 			if ok {
-				c.route = rt.pattern
-				return rt.handler
+				return r.matched(c, rt)
 			}
 			tsr = tsr || slash
 		}
@@ -662,6 +708,40 @@ func (r *Router) dispatch(c *Context) HandlerFunc {
 	}
 	return r.notFound
 }
+
+// matched returns the handler of the route rt that matched c's path, or
+// the dot-segment hook when a parameter's value holds a ".." segment.
+func (r *Router) matched(c *Context, rt *route) HandlerFunc {
+	c.route = rt.pattern
+	if hasDotDotSegment(&c.params) {
+		return r.dotDot
+	}
+	return rt.handler
+}
+
+// hasDotDotSegment reports whether a parameter value in ps, as decoded,
+// holds ".." as a whole segment: "..", "../x", "x/.." or "a/../b".
+func hasDotDotSegment(ps *params) bool {
+	for i := 0; i < ps.n; i++ {
+		v := ps.values[i]
+		if !strings.Contains(v, "..") {
+			continue // the usual case, found with a fast search
+		}
+		for j := 0; j+1 < len(v); j++ {
+			if v[j] == '.' && v[j+1] == '.' && (j == 0 || v[j-1] == '/') && (j+2 == len(v) || v[j+2] == '/') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ErrDotDotSegment is the error of the router's answer (400) to a request
+// whose path parameter or catch-all value holds a ".." segment, once
+// percent-decoded: "/files/%2e%2e/%2e%2e/etc/passwd" and "/files/..%2fx"
+// reach no handler, so a handler that joins a parameter to a directory
+// cannot be led out of it.
+var ErrDotDotSegment = &HTTPError{Status: http.StatusBadRequest, Message: "path holds a '..' segment"}
 
 // redirectFor returns the redirect hook, with the target stored in c, when
 // the path has a route after fixing its trailing slash or cleaning it. HEAD

@@ -17,6 +17,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/albkit/alb/internal/albcheck"
 )
 
 // testTargetGroupARN is the target group of the events testEvent builds.
@@ -1680,20 +1682,37 @@ func TestRouterSetCookie(t *testing.T) {
 	}
 }
 
+// TestRouterTooLargeStatus: a response the ALB would refuse for its size
+// is answered again through the ErrorHandler, from a clean response, with
+// an *HTTPError of status TooLargeStatus whose cause is
+// ErrResponseTooLarge, so a JSON API keeps its error shape.
 func TestRouterTooLargeStatus(t *testing.T) {
 	big := bytes.Repeat([]byte("a"), 2<<20)
+	manyHeaders := func(c *Context) error {
+		for i := range 40 {
+			c.AddHeader("X-H"+strconv.Itoa(i), strings.Repeat("v", 1000))
+		}
+		return c.String(http.StatusOK, "ok")
+	}
 	for _, multi := range bothModes {
 		for _, tt := range []struct{ setting, want int }{{0, 500}, {http.StatusRequestEntityTooLarge, 413}, {http.StatusBadGateway, 502}} {
 			logger, logs := bufferLogger()
 			r := New()
 			r.Logger = logger
 			r.TooLargeStatus = tt.setting
+			var handled []error
+			r.ErrorHandler = func(c *Context, err error) {
+				handled = append(handled, err)
+				DefaultErrorHandler(c, err)
+			}
 			r.GET("/big", func(c *Context) error {
 				c.SetHeader("X-Big", "1")
-				return c.Blob(http.StatusOK, "text/plain; charset=utf-8", big)
+				return c.Blob(http.StatusOK, "application/octet-stream", big)
 			})
 			r.GET("/bigbinary", func(c *Context) error { return c.Blob(http.StatusOK, "application/octet-stream", big[:800_000]) })
-			for _, path := range []string{"/big", "/bigbinary"} {
+			r.GET("/headers", manyHeaders)
+			for _, path := range []string{"/big", "/bigbinary", "/headers"} {
+				handled = handled[:0]
 				out, err := r.Invoke(context.Background(), testEvent(t, eventSpec{path: path, multi: multi}))
 				if err != nil {
 					t.Fatalf("Invoke error = %v", err)
@@ -1702,17 +1721,79 @@ func TestRouterTooLargeStatus(t *testing.T) {
 					t.Errorf("%s %s: response is %d bytes, over the ALB's limit", modeLabel(multi), path, len(out))
 				}
 				w := decodeWire(t, out, multi)
-				if w.status != tt.want || string(w.body) != "response too large\n" {
-					t.Errorf("%s TooLargeStatus=%d %s = %d %q, want %d %q", modeLabel(multi), tt.setting, path, w.status, w.body, tt.want, "response too large\n")
+				if want := `{"message":"response too large"}`; w.status != tt.want || string(w.body) != want || w.header("Content-Type") != "application/json" {
+					t.Errorf("%s TooLargeStatus=%d %s = %d %q (%s), want %d %q as JSON", modeLabel(multi), tt.setting, path, w.status, w.body, w.header("Content-Type"), tt.want, want)
 				}
-				if w.header("X-Big") != "" {
-					t.Errorf("%s %s: replacement kept the handler's headers", modeLabel(multi), path)
+				if w.header("X-Big") != "" || w.header("X-H1") != "" {
+					t.Errorf("%s %s: the error answer kept the handler's headers", modeLabel(multi), path)
+				}
+				var he *HTTPError
+				if len(handled) != 1 || !errors.As(handled[0], &he) || he.Status != tt.want || !errors.Is(handled[0], ErrResponseTooLarge) {
+					t.Errorf("%s %s: ErrorHandler got %v, want one *HTTPError %d wrapping ErrResponseTooLarge", modeLabel(multi), path, handled, tt.want)
 				}
 			}
-			if !strings.Contains(logs.String(), "level=WARN") {
-				t.Errorf("%s TooLargeStatus=%d: log %q, want a warning", modeLabel(multi), tt.setting, logs)
+			if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "over the ALB's limit of") {
+				t.Errorf("%s TooLargeStatus=%d: log %q, want a warning with the size", modeLabel(multi), tt.setting, logs)
 			}
 		}
+	}
+}
+
+// TestRouterTooLargeErrorAnswer: when the ErrorHandler's own answer is too
+// large too, or it panics, the plain-text replacement goes out.
+func TestRouterTooLargeErrorAnswer(t *testing.T) {
+	big := bytes.Repeat([]byte{0xff}, 2<<20)
+	for _, multi := range bothModes {
+		for name, eh := range map[string]func(*Context, error){
+			"too large": func(c *Context, err error) { _ = c.Blob(500, "application/octet-stream", big) },
+			"panics":    func(c *Context, err error) { panic("error handler fails") },
+		} {
+			r := New()
+			r.Logger = slog.New(slog.DiscardHandler)
+			r.ErrorHandler = eh
+			r.GET("/big", func(c *Context) error { return c.Blob(http.StatusOK, "application/octet-stream", big) })
+			w := rtInvokeSpec(t, r, eventSpec{path: "/big", multi: multi})
+			if w.status != 500 || string(w.body) != tooLargeBody || w.header("Content-Type") != "text/plain; charset=utf-8" {
+				t.Errorf("%s ErrorHandler %s: %d %q, want the 500 plain-text replacement", modeLabel(multi), name, w.status, w.body)
+			}
+		}
+	}
+}
+
+// TestRouterTextBodyTooLargeAsText: a text body whose escaped form would
+// take the response over 1 MB goes out as base64 when that fits, instead of
+// becoming an error; the client gets exactly the same bytes.
+func TestRouterTextBodyTooLargeAsText(t *testing.T) {
+	bodies := map[string][]byte{
+		"control characters": bytes.Repeat([]byte{0x01}, 700_000), // 4.2 MB escaped, 0.93 MB as base64
+		"quotes":             bytes.Repeat([]byte(`"`), 600_000),  // 1.2 MB escaped
+		"html":               bytes.Repeat([]byte("<p>&</p>"), 90_000),
+	}
+	for _, multi := range bothModes {
+		for name, body := range bodies {
+			for _, enc := range []BodyEncoding{BodyAuto, BodyText} {
+				r := New()
+				r.Logger = slog.New(slog.DiscardHandler)
+				r.GET("/", func(c *Context) error {
+					c.SetBodyEncoding(enc)
+					return c.Blob(http.StatusOK, "text/plain; charset=utf-8", body)
+				})
+				out := mustInvoke(t, r, testEvent(t, eventSpec{multi: multi}))
+				if err := albcheck.Validate(out, multi); err != nil {
+					t.Fatalf("%s %s: invalid response: %v", modeLabel(multi), name, err)
+				}
+				w := decodeWire(t, out, multi)
+				if w.status != http.StatusOK || !bytes.Equal(w.body, body) {
+					t.Errorf("%s %s encoding %d: status %d, %d body bytes; want 200 with the %d bytes", modeLabel(multi), name, enc, w.status, len(w.body), len(body))
+				}
+			}
+		}
+	}
+	// A text body that fits as text still goes out as text.
+	r := New()
+	r.GET("/", func(c *Context) error { return c.String(http.StatusOK, strings.Repeat("a", 900_000)) })
+	if out := mustInvoke(t, r, testEvent(t, eventSpec{})); !bytes.Contains(out, []byte(`"isBase64Encoded":false`)) {
+		t.Errorf("a 900 kB text body went out as base64")
 	}
 }
 
@@ -2105,5 +2186,124 @@ func TestIsHealthCheckCannotBeSpoofed(t *testing.T) {
 	}
 	if want := []bool{true, true, true, false, false, false}; !slices.Equal(got, want) {
 		t.Errorf("IsHealthCheck = %v, want %v", got, want)
+	}
+}
+
+// TestRouterRefusesDotDotParameters: no handler is handed a parameter or
+// catch-all value holding a ".." segment, whether percent-decoding made it
+// or the path carried it; the router answers 400 through its middleware
+// and ErrorHandler. Dots that are not a whole segment are ordinary text.
+func TestRouterRefusesDotDotParameters(t *testing.T) {
+	tests := []struct {
+		path string
+		ok   bool
+		want string // the parameter's value when ok
+	}{
+		{"/files/%2e%2e/%2e%2e/etc/passwd", false, ""},
+		{"/files/%2E%2E/x", false, ""},
+		{"/files/..%2fetc%2fpasswd", false, ""},
+		{"/files/a/..%2F..%2Fb", false, ""},
+		{"/files/a/%2e%2e", false, ""},
+		{"/files/a%2f%2e%2e%2fb", false, ""},
+		{"/files/../etc/passwd", false, ""},
+		{"/files/a/..", false, ""},
+		{"/users/%2e%2e", false, ""},
+		{"/users/..", false, ""},
+		{"/users/..%2f..", false, ""},
+		{"/files/a..b/c", true, "/a..b/c"},
+		{"/files/...", true, "/..."},
+		{"/files/.../x", true, "/.../x"},
+		{"/files/..a", true, "/..a"},
+		{"/files/a../b", true, "/a../b"},
+		{"/files/%2e/x", true, "/./x"},
+		{"/files/.hidden", true, "/.hidden"},
+		{"/users/..x", true, "..x"},
+		{"/users/%2e", true, "."},
+	}
+	for _, multi := range bothModes {
+		r := New()
+		r.Logger = slog.New(slog.DiscardHandler)
+		var ran []string
+		r.Use(func(next HandlerFunc) HandlerFunc {
+			return func(c *Context) error {
+				err := next(c)
+				ran = append(ran, c.Route())
+				return err
+			}
+		})
+		var got string
+		r.GET("/files/*path", func(c *Context) error { got = c.Param("path"); return c.NoContent(204) })
+		r.GET("/users/:id", func(c *Context) error { got = c.Param("id"); return c.NoContent(204) })
+		for _, tt := range tests {
+			got, ran = "", nil
+			for _, method := range []string{"GET", "HEAD"} {
+				w := rtInvokeSpec(t, r, eventSpec{method: method, path: tt.path, multi: multi})
+				switch {
+				case tt.ok && (w.status != 204 || got != tt.want):
+					t.Errorf("%s %s %s: %d, parameter %q; want 204 with %q", modeLabel(multi), method, tt.path, w.status, got, tt.want)
+				case !tt.ok && (w.status != 400 || got != ""):
+					t.Errorf("%s %s %s: %d, handler saw %q; want 400 and no handler", modeLabel(multi), method, tt.path, w.status, got)
+				case !tt.ok && method == "GET" && !strings.Contains(string(w.body), "'..' segment"):
+					t.Errorf("%s %s: body %s, want it to name the '..' segment", modeLabel(multi), tt.path, w.body)
+				}
+			}
+			if len(ran) != 2 {
+				t.Errorf("%s %s: middleware ran %d times, want once per request", modeLabel(multi), tt.path, len(ran))
+			}
+		}
+	}
+}
+
+// TestRouterErrorDropsBodyHeaders: an error answer starts with none of the
+// headers that described the failed handler's body, whether the router
+// answers a returned error or middleware calls HandleError, and keeps the
+// others (a middleware's X-Request-Id, say).
+func TestRouterErrorDropsBodyHeaders(t *testing.T) {
+	bodyHeaders := [][2]string{
+		{"Content-Encoding", "gzip"}, {"content-disposition", "attachment; filename=report.pdf"},
+		{"ETag", `"v1"`}, {"Content-Length", "123"}, {"Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"},
+		{"Content-Language", "de"}, {"Content-Range", "bytes 0-9/10"}, {"Expires", "0"},
+		{"Content-Type", "application/pdf"}, {"Content-Location", "/r.pdf"},
+	}
+	failing := func(c *Context) error {
+		for _, h := range bodyHeaders {
+			c.AddHeader(h[0], h[1])
+		}
+		c.SetHeader("Cache-Control", "no-store")
+		c.SetBodyEncoding(BodyBase64)
+		_ = c.Blob(200, "", []byte("%PDF-1.7"))
+		return &HTTPError{Status: http.StatusConflict, Message: "report is stale"}
+	}
+	for _, viaHandleError := range []bool{false, true} {
+		for _, multi := range bothModes {
+			r := New()
+			r.Use(func(next HandlerFunc) HandlerFunc {
+				return func(c *Context) error {
+					c.SetHeader("X-Request-Id", "req-1")
+					err := next(c)
+					if viaHandleError {
+						c.HandleError(err)
+					}
+					return err
+				}
+			})
+			r.GET("/report", failing)
+			out := mustInvoke(t, r, testEvent(t, eventSpec{path: "/report", multi: multi}))
+			w := decodeWire(t, out, multi)
+			if w.status != 409 || string(w.body) != `{"message":"report is stale"}` || !bytes.Contains(out, []byte(`"isBase64Encoded":false`)) {
+				t.Errorf("%s HandleError=%v: %d %s, want the 409 JSON error as text", modeLabel(multi), viaHandleError, w.status, out)
+			}
+			for _, h := range bodyHeaders {
+				if got := w.values(h[0]); h[0] != "Content-Type" && len(got) != 0 {
+					t.Errorf("%s HandleError=%v: %s = %q on the error answer, want none", modeLabel(multi), viaHandleError, h[0], got)
+				}
+			}
+			if got := w.values("Content-Type"); len(got) != 1 || got[0] != "application/json" {
+				t.Errorf("%s HandleError=%v: Content-Type = %q, want only application/json", modeLabel(multi), viaHandleError, got)
+			}
+			if w.header("X-Request-Id") != "req-1" || w.header("Cache-Control") != "no-store" {
+				t.Errorf("%s HandleError=%v: X-Request-Id %q Cache-Control %q, want both kept", modeLabel(multi), viaHandleError, w.header("X-Request-Id"), w.header("Cache-Control"))
+			}
+		}
 	}
 }
