@@ -207,12 +207,8 @@ func (e *encoder) encode(r *response, multiValue bool) []byte {
 // response JSON would exceed maxResponseSize, or its header block
 // maxHeaderBlock, it writes nothing, logs nothing and returns nil and a
 // *tooLargeError, so that the caller can answer otherwise.
-func (e *encoder) tryEncode(r *response, multiValue bool) ([]byte, error) {
-	out, tooLarge := e.encodeBuffered(r, multiValue, false)
-	if tooLarge != nil {
-		return nil, tooLarge
-	}
-	return out, nil
+func (e *encoder) tryEncode(r *response, multiValue bool) ([]byte, *tooLargeError) {
+	return e.encodeBuffered(r, multiValue, false)
 }
 
 // encodeBuffered writes r's response JSON into a pooled buffer and returns

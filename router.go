@@ -62,8 +62,15 @@ type Router struct {
 	MethodNotAllowed HandlerFunc
 
 	// ErrorHandler turns an error returned by a handler (after the
-	// middleware around it) into a response. The response may hold what
-	// the handler wrote before it failed. nil means DefaultErrorHandler.
+	// middleware around it) into a response. The response it starts from
+	// keeps the headers set before the failure (by middleware, say) except
+	// those that describe a body (Content-Type, Content-Encoding,
+	// Content-Length, Content-Disposition, ETag, Last-Modified and the
+	// like), which the router removes first, and the body encoding is back
+	// to BodyAuto. It also answers the router's own errors: ErrNotFound,
+	// ErrMethodNotAllowed, ErrDotDotSegment, a malformed event (400) and a
+	// response too large for the ALB (see TooLargeStatus). nil means
+	// DefaultErrorHandler.
 	ErrorHandler func(c *Context, err error)
 
 	// PanicHandler answers a request whose handler, middleware or hook
@@ -83,9 +90,16 @@ type Router struct {
 	// sends every cookie.
 	SetCookiePolicy SetCookiePolicy
 
-	// TooLargeStatus is the status of the response sent instead of one
-	// whose JSON would exceed the ALB's 1 MB limit (contract rule 30).
-	// Default 500.
+	// TooLargeStatus is the status of the answer sent instead of a
+	// response the ALB would refuse for its size: JSON over its 1 MB limit
+	// (contract rule 30), after a text body was tried as base64, or a
+	// header block over 32 KiB (rule 28). Default 500. That answer goes
+	// through ErrorHandler like any error, with an *HTTPError of this
+	// status, the message "response too large" and a cause matching
+	// ErrResponseTooLarge, and a warning is logged with the size. If the
+	// ErrorHandler's answer is too large as well, or it panics, a plain-text
+	// "response too large" of this status goes out. Middleware has already
+	// returned by then: an access log records the response it saw.
 	TooLargeStatus int
 
 	// TrustedProxyHops is how many proxies in front of the ALB append to
@@ -534,13 +548,16 @@ func (r *Router) answerError(c *Context, err error) {
 }
 
 // encodeResponse encodes c's response. When the ALB would refuse it for its
-// size, it answers the request again, from a clean response, through the
-// ErrorHandler with an *HTTPError of status TooLargeStatus whose cause
-// matches ErrResponseTooLarge; if that answer is too large as well, or the
-// ErrorHandler panics, the encoder's plain-text replacement goes out.
+// size, it answers the request again through the ErrorHandler with an
+// *HTTPError of status TooLargeStatus whose cause matches
+// ErrResponseTooLarge: from a response that keeps the headers that do not
+// describe the body (as for any error) when the JSON was too large, from a
+// clean one when the header block was. If that answer is too large as
+// well, or the ErrorHandler panics, the encoder's plain-text replacement
+// goes out.
 func (r *Router) encodeResponse(c *Context) []byte {
-	out, err := r.enc.tryEncode(&c.resp, c.req.multiValue)
-	if err == nil {
+	out, tooLarge := r.enc.tryEncode(&c.resp, c.req.multiValue)
+	if tooLarge == nil {
 		return out
 	}
 	status := r.enc.tooLargeStatus
@@ -548,7 +565,7 @@ func (r *Router) encodeResponse(c *Context) []byte {
 		status = http.StatusInternalServerError
 	}
 	r.enc.warn("alb: response over the ALB's size limit; answered through the ErrorHandler",
-		slog.String("error", err.Error()), slog.Int("status", status))
+		slog.String("error", tooLarge.Error()), slog.Int("status", status))
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -559,8 +576,14 @@ func (r *Router) encodeResponse(c *Context) []byte {
 				c.resp.body = []byte(tooLargeBody)
 			}
 		}()
-		c.resp.reset()
-		r.onError(c, &HTTPError{Status: status, Message: "response too large", Err: err})
+		if tooLarge.what == "header block" {
+			c.resp.reset()
+		} else { // keep the headers that do not describe the body, as for any error
+			c.resp.status, c.resp.body = 0, nil
+			c.resp.dropBodyHeaders()
+			c.resp.encoding = BodyAuto
+		}
+		r.onError(c, &HTTPError{Status: status, Message: "response too large", Err: tooLarge})
 	}()
 	if c.req.method == http.MethodHead {
 		c.resp.body = nil // contract rule 34
