@@ -29,6 +29,13 @@ type Router struct {
 	// RedirectTrailingSlash redirects a request whose path has no route
 	// but would have one with a trailing slash added or removed. Default
 	// true.
+	//
+	// Automatic redirects (this one and RedirectFixedPath's) answer 301
+	// for GET and HEAD and 308 otherwise, with a Location that is a path
+	// plus the request's query, never an absolute URL: one built from the
+	// Host header would let a client choose the host that a shared cache
+	// stores the redirect under. (Earlier versions sent an absolute URL
+	// when the request had X-Forwarded-Proto and a valid Host.)
 	RedirectTrailingSlash bool
 
 	// RedirectFixedPath redirects a request whose path has no route but
