@@ -82,6 +82,10 @@
 //   - a malformed event, a handler error and a panic all become well-formed
 //     responses: Invoke never returns an invocation error.
 //
+// A "contract rule N" in this documentation, and a "rule N" in an error
+// message, is rule N of docs/wire-contract.md in the repository, which
+// gives each rule of the ALB's wire contract with its source.
+//
 // # Lifetime of request data
 //
 // A *Context is pooled and valid only until the handler returns. Every

@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// eventsDir holds the recorded ALB events; ../shared sits beside the
-// repository on every machine and in CI.
-const eventsDir = "../shared/testdata/alb-events"
+// eventsDir holds the recorded ALB events (testdata/alb-events/SOURCES.md
+// says where each came from).
+const eventsDir = "testdata/alb-events"
 
 // readEvent returns a fresh copy of a recorded event file.
 func readEvent(tb testing.TB, name string) []byte {

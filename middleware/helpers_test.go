@@ -34,7 +34,7 @@ import (
 )
 
 // eventsDir holds the recorded ALB events, seen from this directory.
-const eventsDir = "../../shared/testdata/alb-events"
+const eventsDir = "../testdata/alb-events"
 
 // readEvent returns a fresh copy of the recorded event file name.
 func readEvent(tb testing.TB, name string) []byte {

@@ -1,7 +1,7 @@
 // Package albcheck checks a Lambda function's response JSON the way an
 // Application Load Balancer does before it answers the client.
 //
-// The rules are those of the project's ALB contract (alb-contract.md,
+// The rules are those of the project's ALB contract (docs/wire-contract.md,
 // sections F to H), and every refusal names its rule number. A response the
 // real ALB refuses reaches the client as the ALB's own 502 Bad Gateway page.
 //

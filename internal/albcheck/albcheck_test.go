@@ -196,7 +196,7 @@ func checkRule(t *testing.T, name string, err error, rule int) {
 // "multiValueHeaders", so neither answers in one mode only: they must be
 // refused in both modes, with rule 25.
 func TestRecordedResponses(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "testdata", "alb-events")
+	dir := filepath.Join("..", "..", "testdata", "alb-events")
 	for _, file := range []string{
 		"aws-lambda-go_alb-lambda-target-response.json",
 		"aws-lambda-java-libs_alb_response.json",

@@ -1,7 +1,7 @@
 // Package albevent builds the event JSON that an Application Load Balancer
 // sends a Lambda function for one HTTP request.
 //
-// The rules are those of the project's ALB contract (alb-contract.md,
+// The rules are those of the project's ALB contract (docs/wire-contract.md,
 // sections B to E and I); comments cite them by number. The input is plain
 // data, a Request, so that the local emulator (package emulator) and the
 // test kit build byte-for-byte the same event for the same request.

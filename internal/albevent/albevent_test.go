@@ -393,7 +393,8 @@ func TestBuildDecodes(t *testing.T) {
 	}
 }
 
-const eventsDir = "../../../shared/testdata/alb-events"
+// eventsDir holds the recorded ALB events, seen from this directory.
+const eventsDir = "../../testdata/alb-events"
 
 // recordedTests are recorded events whose shape Build must reproduce from
 // the request they describe.

@@ -272,7 +272,7 @@ func (rep *Report) writeHeader(w writer) {
 
 func (rep *Report) writeCorrectness(w writer) {
 	w("### Correctness\n\n")
-	w("Every contender's answer to every workload, in both header modes, checked before timing: status, key headers, cookies and body as the client receives them, and `albtest.Validate`. ✓ right and valid; ⚠ right, with a deviation a real ALB is reported to accept that `albtest.Validate` refuses; ✗ wrong, or refused by the ALB (rules from `alb-contract.md`).\n\n")
+	w("Every contender's answer to every workload, in both header modes, checked before timing: status, key headers, cookies and body as the client receives them, and `albtest.Validate`. ✓ right and valid; ⚠ right, with a deviation a real ALB is reported to accept that `albtest.Validate` refuses; ✗ wrong, or refused by the ALB (rules from `docs/wire-contract.md`).\n\n")
 	w("| contender |")
 	for _, wl := range bench.Workloads {
 		w(" %s |", wl.Name)
