@@ -103,8 +103,8 @@ type ALBOIDCOptions struct {
 	// fetch, so at most one per key per KeyFailureTTL), refusals by
 	// KeyFetchLimit (level Warn: at most one line per KeyFailureTTL, with
 	// the number of requests refused since the previous such line, itself
-	// included) and the reason of every rejection
-	// (level Debug). Default slog.Default(), read when logging.
+	// included) and the reason of every rejection (level Debug). Default
+	// slog.Default(), read when logging.
 	Logger *slog.Logger
 }
 
@@ -181,8 +181,8 @@ var oidcB64 = base64.RawURLEncoding.Strict()
 //  8. the signature verifies with ECDSA P-256 over the SHA-256 of
 //     "header.payload" exactly as received.
 //
-// Checks 1 to 6 read the header alone: a forged one that fails them costs
-// no key fetch.
+// Checks 1 to 6 need no key: a forged header that fails them costs no key
+// fetch.
 //
 // Only then are the claims (the payload, a JSON object) exposed:
 // GetPrincipal returns a Principal of kind KindALBOIDC whose Claims are
@@ -221,8 +221,8 @@ var oidcB64 = base64.RawURLEncoding.Strict()
 // accepted signer), costs at most 2*KeyFetchLimit fetches in any
 // KeyFailureTTL (a full bucket and its refill), KeyFetchLimit per
 // KeyFailureTTL once the bucket is empty, one log line per failed fetch
-// and one more per KeyFailureTTL for the refusals; no more than
-// KeyFetchLimit fetches are ever in progress. The budget is shared: during
+// and one more per KeyFailureTTL for the refusals; and every fetch ends
+// within KeyFetchTimeout. The budget is shared: during
 // a flood, the first fetch of a key the load balancer has just started to
 // use may be refused as well, until the bucket refills.
 //
