@@ -474,8 +474,8 @@ type oidcHeader struct {
 }
 
 // verify checks c's x-amzn-oidc-data in the documented order and returns
-// the Principal, or the reason it fails. Every check before the key's is
-// done on the header alone, so that a forged one costs no fetch.
+// the Principal, or the reason it fails. Every check before the key's
+// needs no key, so that a forged header that fails one costs no fetch.
 func (v *oidcVerifier) verify(c *alb.Context) (*Principal, error) {
 	// 1. Present, three parts, each decodes; a header with the members the
 	// load balancer always writes; claims that are a JSON object.
