@@ -20,7 +20,10 @@ type CORSOptions struct {
 	// "://", a host and an optional port: no path, no trailing slash.
 	// Matching ignores ASCII case. "null" (the origin of sandboxed and
 	// file: documents) cannot be allowed. nil means "*". "*" together with
-	// AllowCredentials panics: list the origins instead.
+	// AllowCredentials panics: list the origins instead. So does, with
+	// AllowCredentials, a wildcard over what looks like a public suffix,
+	// under which anyone can register a name ("https://*.com",
+	// "https://*.co.uk"): see CORS for the rule.
 	AllowedOrigins []string
 
 	// AllowedMethods is sent as Access-Control-Allow-Methods on preflights.
@@ -75,6 +78,29 @@ type CORSOptions struct {
 //
 // The headers are built once, here: a request that is not a preflight
 // allocates nothing. Invalid options panic, quoting the bad value.
+//
+// With AllowCredentials, CORS also panics on a wildcard pattern whose
+// domain, the part after "*.", looks like a public suffix: a name under
+// which anyone can register their own, so that every site there could
+// read credentialed responses. Without a copy of the Public Suffix List,
+// "looks like" is this rule: the domain
+//
+//   - has one label ("*.com", "*.dev", "*.localhost");
+//   - has two, the first a common second-level label (ac, co, com, edu,
+//     gov, net, org, ...; see corsSecondLevel) and the second a two-letter
+//     country code ("*.co.uk", "*.com.au", "*.ac.jp");
+//   - is one of a few shared hosting domains ("*.github.io",
+//     "*.cloudfront.net", "*.herokuapp.com", ...; see corsSharedHosts);
+//   - or is, or is under, amazonaws.com, on.aws or awsapprunner.com, where
+//     names such as S3 buckets, API Gateway APIs and Lambda function URLs
+//     belong to any AWS account ("*.execute-api.eu-west-1.amazonaws.com").
+//
+// The rule has limits: it misses longer public suffixes
+// ("*.nsw.edu.au"), second-level labels it does not list, and most
+// hosting domains; it refuses a few registrable two-label names under a
+// country code ("*.co.xy" should co.xy be a company's domain). An origin
+// listed exactly is never refused, and without AllowCredentials any
+// wildcard is accepted, as before.
 func CORS(opts CORSOptions) alb.Middleware {
 	cfg := newCORSConfig(opts)
 	return func(next alb.HandlerFunc) alb.HandlerFunc {
@@ -137,6 +163,10 @@ func newCORSConfig(opts CORSOptions) *corsConfig {
 		p, ok := parseOriginPattern(o)
 		if !ok {
 			panic("middleware: CORS: invalid origin pattern " + strconv.Quote(o))
+		}
+		if domain := p.domain(); p.wildcard && cfg.credentials && corsPublicSuffix(domain) {
+			panic("middleware: CORS: AllowedOrigins " + strconv.Quote(o) + " with AllowCredentials would let every site under " +
+				strconv.Quote(domain) + ", a public suffix, read credentialed responses; list the origins, or a wildcard under a domain you control")
 		}
 		cfg.origins = append(cfg.origins, p)
 	}
@@ -231,6 +261,58 @@ func parseOriginPattern(s string) (originPattern, bool) {
 	}
 	star := strings.IndexByte(lower, '*')
 	return originPattern{prefix: lower[:star], suffix: lower[star+1:], wildcard: true}, true
+}
+
+// domain returns the domain of a wildcard pattern: the host after "*.",
+// without the port, lower-cased.
+func (p *originPattern) domain() string {
+	d := strings.TrimPrefix(p.suffix, ".")
+	if i := strings.LastIndexByte(d, ':'); i >= 0 {
+		d = d[:i]
+	}
+	return d
+}
+
+// corsSecondLevel lists the labels that, under a two-letter country code,
+// commonly form a public suffix ("co.uk", "com.au", "ac.jp").
+var corsSecondLevel = map[string]bool{
+	"ac": true, "co": true, "com": true, "ed": true, "edu": true, "firm": true, "gen": true,
+	"go": true, "gob": true, "gouv": true, "gov": true, "govt": true, "gr": true, "ind": true,
+	"info": true, "int": true, "lg": true, "ltd": true, "me": true, "mil": true, "ne": true,
+	"net": true, "nhs": true, "nom": true, "or": true, "org": true, "plc": true, "sch": true,
+}
+
+// corsSharedHosts lists hosting domains under which anyone can have a
+// name of their own.
+var corsSharedHosts = map[string]bool{
+	"amplifyapp.com": true, "appspot.com": true, "azurewebsites.net": true, "blogspot.com": true,
+	"cloudfront.net": true, "firebaseapp.com": true, "github.io": true, "gitlab.io": true,
+	"herokuapp.com": true, "netlify.app": true, "onrender.com": true, "pages.dev": true,
+	"vercel.app": true, "web.app": true, "workers.dev": true,
+}
+
+// corsSharedTrees lists domains every name under which may belong to
+// anyone: a wildcard at any depth under them is refused.
+var corsSharedTrees = []string{"amazonaws.com", "on.aws", "awsapprunner.com"}
+
+// corsPublicSuffix reports whether the lower-case domain d looks like a
+// public suffix, by the rule in CORS's documentation.
+func corsPublicSuffix(d string) bool {
+	first, rest, two := strings.Cut(d, ".")
+	switch {
+	case !two:
+		return true
+	case !strings.Contains(rest, ".") && len(rest) == 2 && isLetter(rest[0]) && isLetter(rest[1]) && corsSecondLevel[first]:
+		return true
+	case corsSharedHosts[d]:
+		return true
+	}
+	for _, tree := range corsSharedTrees {
+		if d == tree || strings.HasSuffix(d, "."+tree) {
+			return true
+		}
+	}
+	return false
 }
 
 // isScheme reports whether s is a URL scheme: a letter, then letters,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -301,4 +303,62 @@ func TestCORSOriginMatchingIsASCIIOnly(t *testing.T) {
 	if !resp.hasHeader("Access-Control-Allow-Origin") {
 		t.Error("an allowed origin in upper case was refused")
 	}
+}
+
+// With credentials, a wildcard over a public suffix would let every site
+// under it read credentialed responses: refused. Without, accepted as
+// before.
+func TestCORSPublicSuffixWildcard(t *testing.T) {
+	refused := []struct{ pattern, domain string }{
+		{"https://*.com", "com"},
+		{"https://*.co.uk", "co.uk"},
+		{"https://*.com.au", "com.au"},
+		{"https://*.ac.jp", "ac.jp"},
+		{"HTTPS://*.CO.UK", "co.uk"},
+		{"https://*.com:8443", "com"},
+		{"http://*.localhost:3000", "localhost"},
+		{"https://*.github.io", "github.io"},
+		{"https://*.cloudfront.net", "cloudfront.net"},
+		{"https://*.amazonaws.com", "amazonaws.com"},
+		{"https://*.s3.amazonaws.com", "s3.amazonaws.com"},
+		{"https://*.execute-api.eu-west-1.amazonaws.com", "execute-api.eu-west-1.amazonaws.com"},
+		{"https://*.lambda-url.eu-west-1.on.aws", "lambda-url.eu-west-1.on.aws"},
+	}
+	for _, tc := range refused {
+		t.Run(tc.pattern, func(t *testing.T) {
+			got := mustPanic(t, func() {
+				CORS(CORSOptions{AllowedOrigins: []string{"https://app.example.com", tc.pattern}, AllowCredentials: true})
+			})
+			want := "middleware: CORS: AllowedOrigins " + strconv.Quote(tc.pattern) + " with AllowCredentials would let every site under " +
+				strconv.Quote(tc.domain) + ", a public suffix, read credentialed responses; list the origins, or a wildcard under a domain you control"
+			if got != want {
+				t.Errorf("panic = %q, want %q", got, want)
+			}
+			// Without credentials: accepted, and it matches as before.
+			r := newRouter(okHandler, CORS(CORSOptions{AllowedOrigins: []string{tc.pattern}}))
+			scheme, rest, _ := strings.Cut(strings.ToLower(tc.pattern), "://*.")
+			origin := scheme + "://site." + rest
+			resp := invoke(t, r, newEvent("GET", "/").header("Origin", origin))
+			checkHeader(t, resp, "Access-Control-Allow-Origin", origin)
+		})
+	}
+	// "https://*" is no pattern at all, with credentials or without.
+	for _, creds := range []bool{false, true} {
+		got := mustPanic(t, func() { CORS(CORSOptions{AllowedOrigins: []string{"https://*"}, AllowCredentials: creds}) })
+		if want := `middleware: CORS: invalid origin pattern "https://*"`; got != want {
+			t.Errorf("credentials %v: panic = %q, want %q", creds, got, want)
+		}
+	}
+
+	// Wildcards under a registrable domain, and exact origins, are
+	// accepted with credentials.
+	accepted := []string{
+		"https://*.example.com", "https://*.example.co.uk", "https://*.example.com.au", "https://*.example.net:8443",
+		"https://*.co.example", "https://*.com.example", "https://*.d111111abcdef8.cloudfront.net", "https://*.app.github.io",
+		"https://com", "https://co.uk", "https://github.io", "https://example.amazonaws.com",
+	}
+	r := newRouter(okHandler, CORS(CORSOptions{AllowedOrigins: accepted, AllowCredentials: true}))
+	resp := invoke(t, r, newEvent("GET", "/").header("Origin", "https://a.b.example.co.uk"))
+	checkHeader(t, resp, "Access-Control-Allow-Origin", "https://a.b.example.co.uk")
+	checkHeader(t, resp, "Access-Control-Allow-Credentials", "true")
 }

@@ -54,8 +54,29 @@ type ALBOIDCOptions struct {
 	KeyURL string
 
 	// HTTPClient fetches the keys. Default: a client with a 5 s timeout
-	// that does not follow redirects.
+	// that does not follow redirects. KeyFetchTimeout bounds a fetch
+	// whatever the client's own timeout.
 	HTTPClient *http.Client
+
+	// KeyFetchTimeout bounds one fetch of a key. A fetch does not run with
+	// the context of the request that started it, since other requests
+	// may be waiting for the same key: it ends after KeyFetchTimeout,
+	// whatever becomes of the requests. Default 2 s; negative panics.
+	KeyFetchTimeout time.Duration
+
+	// KeyFailureTTL is how long a failed key fetch is remembered: until
+	// then, requests for that key are rejected without asking the key
+	// server again. It is also the interval of KeyFetchLimit and of the
+	// logging of refused fetches. Default 30 s; negative panics.
+	KeyFailureTTL time.Duration
+
+	// KeyFetchLimit bounds the fetches of keys that are not cached, as a
+	// token bucket: up to KeyFetchLimit fetches may start at once, and
+	// then KeyFetchLimit more per KeyFailureTTL, evenly spread. A request
+	// that needs a fetch beyond that is rejected without one. The bound
+	// holds whatever key ids requests name: each new one misses both
+	// caches. Default 8; negative panics.
+	KeyFetchLimit int
 
 	// Skew is the tolerance for clocks when checking expiry. Default 60 s;
 	// negative panics.
@@ -69,7 +90,8 @@ type ALBOIDCOptions struct {
 	// (the OIDC client id).
 	ClientID string
 
-	// Now returns the current time, for tests. Default time.Now.
+	// Now returns the current time, for tests: of the expiry check, of
+	// KeyFailureTTL and of KeyFetchLimit. Default time.Now.
 	Now func() time.Time
 
 	// CacheSize is how many keys are kept, by region and key id; the
@@ -77,8 +99,12 @@ type ALBOIDCOptions struct {
 	// panics.
 	CacheSize int
 
-	// Logger receives key fetch failures (level Error) and the reasons of
-	// rejections (level Debug). Default slog.Default(), read when logging.
+	// Logger receives key fetch failures (level Error: one line per failed
+	// fetch, so at most one per key per KeyFailureTTL), refusals by
+	// KeyFetchLimit (level Warn: at most one line per KeyFailureTTL, with
+	// the number of requests refused since the previous such line, itself
+	// included) and the reason of every rejection (level Debug). Default
+	// slog.Default(), read when logging.
 	Logger *slog.Logger
 }
 
@@ -94,7 +120,10 @@ const (
 	oidcDefaultKeyURL = "https://public-keys.auth.elb.{region}.amazonaws.com/{kid}"
 	oidcDefaultSkew   = 60 * time.Second
 	oidcDefaultCache  = 32
-	oidcFetchTimeout  = 5 * time.Second
+	oidcFetchTimeout  = 5 * time.Second // the default client's
+	oidcDefaultFetch  = 2 * time.Second // KeyFetchTimeout
+	oidcDefaultTTL    = 30 * time.Second
+	oidcDefaultLimit  = 8
 	oidcMaxData       = 64 << 10 // bytes of x-amzn-oidc-data
 	oidcMaxKid        = 128      // bytes of a key id
 	oidcMaxKeyBody    = 16 << 10 // bytes of a key server's answer
@@ -134,20 +163,26 @@ var oidcB64 = base64.RawURLEncoding.Strict()
 // authenticate-cognito action adds. A client can send that header itself,
 // so it means nothing until verified, in this order:
 //
-//  1. x-amzn-oidc-data is present (once), at most 64 KiB, and has three dot-separated
-//     parts, each base64url with or without '=' padding (the ALB pads,
-//     which RFC 7515 does not allow), the first a JSON object;
+//  1. x-amzn-oidc-data is present (once), at most 64 KiB, and has three
+//     dot-separated parts, each base64url with or without '=' padding
+//     (the ALB pads, which RFC 7515 does not allow); the first is a JSON
+//     object with a non-empty "iss" and "client", as the load balancer
+//     always writes, and the second, the claims, a JSON object;
 //  2. its "alg" is exactly "ES256";
 //  3. its "signer" is one of opts.Signers (any load balancer's ARN with
 //     AnySigner);
 //  4. its "kid" is a plain key id (at most 128 bytes of letters, digits
-//     and "-._~+=:@", and no ".."), and the key it names, fetched from
-//     opts.KeyURL with the request's context, is a PEM P-256 ECDSA public
-//     key;
-//  5. the signature (r||s, 64 bytes) verifies with ECDSA P-256 over the
-//     SHA-256 of "header.payload" exactly as received;
-//  6. "exp" is no further in the past than opts.Skew, and "iss" and
-//     "client" equal opts.Issuer and opts.ClientID when those are set.
+//     and "-._~+=:@", and no "..");
+//  5. "exp" is no further in the past than opts.Skew, and "iss" and
+//     "client" equal opts.Issuer and opts.ClientID when those are set;
+//  6. the signature is 64 bytes (r||s);
+//  7. the key that kid names, from the cache or opts.KeyURL, is a PEM
+//     P-256 ECDSA public key;
+//  8. the signature verifies with ECDSA P-256 over the SHA-256 of
+//     "header.payload" exactly as received.
+//
+// Checks 1 to 6 need no key: a forged header that fails them costs no key
+// fetch.
 //
 // Only then are the claims (the payload, a JSON object) exposed:
 // GetPrincipal returns a Principal of kind KindALBOIDC whose Claims are
@@ -167,17 +202,35 @@ var oidcB64 = base64.RawURLEncoding.Strict()
 //	WWW-Authenticate: ALB-OIDC error="invalid_token"      (any other failure)
 //
 // Keys are cached by region and key id, up to opts.CacheSize of them, and
-// shared by concurrent requests: while a key is being fetched, other
-// requests for it wait for that fetch (or for their own context) instead
-// of fetching it again. A failed fetch (network error, a status other than
-// 200, an answer that is not a P-256 key) rejects the request, is logged,
-// and is not cached: the next request for that key fetches it again.
+// shared by concurrent requests. A key that is not cached is fetched once
+// for all the requests that need it, detached from any one of them and
+// bounded by opts.KeyFetchTimeout; each request waits for that fetch or
+// for the end of its own context, which rejects that request alone while
+// the fetch goes on for the others. A request whose context has already
+// ended starts no fetch.
+//
+// A failed fetch (network error, timeout, a status other than 200, an
+// answer that is not a P-256 key) rejects the requests waiting for it, is
+// logged once, and is remembered for opts.KeyFailureTTL: until then,
+// requests for that key are rejected without a fetch. A flood of forged
+// headers, each with a new kid, misses both caches, so the fetches of keys
+// that are not cached are also limited, by opts.KeyFetchLimit (a token
+// bucket): a request beyond the limit is rejected without a fetch, and the
+// refusals are logged at most once per KeyFailureTTL. Such a flood, which
+// must pass checks 1 to 6 (and so, unless AnySigner is set, name an
+// accepted signer), costs at most 2*KeyFetchLimit fetches in any
+// KeyFailureTTL (a full bucket and its refill), KeyFetchLimit per
+// KeyFailureTTL once the bucket is empty, one log line per failed fetch
+// and one more per KeyFailureTTL for the refusals; and every fetch ends
+// within KeyFetchTimeout. The budget is shared: during
+// a flood, the first fetch of a key the load balancer has just started to
+// use may be refused as well, until the bucket refills.
 //
 // ALBOIDC panics, quoting the bad value, when opts has no Signers and
 // AnySigner is not set, has both, lists a signer that is not a load
 // balancer ARN, has a Region that is not a region name, a KeyURL that is
 // not an https URL template with "{kid}" once in its path, or a negative
-// Skew or CacheSize.
+// Skew, CacheSize, KeyFetchTimeout, KeyFailureTTL or KeyFetchLimit.
 func ALBOIDC(opts ALBOIDCOptions) alb.Middleware {
 	return newOIDCVerifier(opts).middleware
 }
@@ -221,7 +274,11 @@ type oidcVerifier struct {
 	clientID  string
 	now       func() time.Time
 	log       *slog.Logger
-	keys      oidcKeyCache
+
+	fetchTimeout time.Duration
+	failureTTL   time.Duration
+	fetchLimit   int
+	keys         oidcKeyCache
 }
 
 // oidcSigner is an accepted load balancer and the region in its ARN.
@@ -279,6 +336,14 @@ func newOIDCVerifier(opts ALBOIDCOptions) *oidcVerifier {
 	if v.now == nil {
 		v.now = time.Now
 	}
+	v.fetchTimeout = oidcDuration("KeyFetchTimeout", opts.KeyFetchTimeout, oidcDefaultFetch)
+	v.failureTTL = oidcDuration("KeyFailureTTL", opts.KeyFailureTTL, oidcDefaultTTL)
+	switch v.fetchLimit = opts.KeyFetchLimit; {
+	case v.fetchLimit < 0:
+		panic("middleware: ALBOIDC: negative KeyFetchLimit " + strconv.Itoa(v.fetchLimit))
+	case v.fetchLimit == 0:
+		v.fetchLimit = oidcDefaultLimit
+	}
 	size := opts.CacheSize
 	switch {
 	case size < 0:
@@ -290,8 +355,22 @@ func newOIDCVerifier(opts ALBOIDCOptions) *oidcVerifier {
 		max:      size,
 		keys:     make(map[oidcKeyID]*ecdsa.PublicKey, size),
 		inflight: map[oidcKeyID]*oidcFetch{},
+		failed:   map[oidcKeyID]oidcFailure{},
+		budget:   float64(v.fetchLimit),
 	}
 	return v
+}
+
+// oidcDuration returns d, or def when d is 0; it panics when d is
+// negative.
+func oidcDuration(field string, d, def time.Duration) time.Duration {
+	switch {
+	case d < 0:
+		panic("middleware: ALBOIDC: negative " + field + " " + strconv.Quote(d.String()))
+	case d == 0:
+		return def
+	}
+	return d
 }
 
 func (v *oidcVerifier) logger() *slog.Logger {
@@ -395,9 +474,11 @@ type oidcHeader struct {
 }
 
 // verify checks c's x-amzn-oidc-data in the documented order and returns
-// the Principal, or the reason it fails.
+// the Principal, or the reason it fails. Every check before the key's
+// needs no key, so that a forged header that fails one costs no fetch.
 func (v *oidcVerifier) verify(c *alb.Context) (*Principal, error) {
-	// 1. Present, three parts, each decodes.
+	// 1. Present, three parts, each decodes; a header with the members the
+	// load balancer always writes; claims that are a JSON object.
 	data := c.Header(oidcDataHeader)
 	if data == "" {
 		return nil, errOIDCMissing
@@ -429,6 +510,13 @@ func (v *oidcVerifier) verify(c *alb.Context) (*Principal, error) {
 	if err := json.Unmarshal(parts[0], &h); err != nil {
 		return nil, fmt.Errorf("%w: header: %v", errOIDCMalformed, err)
 	}
+	if h.Iss == "" || h.Client == "" {
+		return nil, fmt.Errorf("%w: header has no iss or no client", errOIDCMalformed)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(parts[1], &claims); err != nil || claims == nil {
+		return nil, errOIDCClaims
+	}
 
 	// 2. The algorithm.
 	if h.Alg != "ES256" {
@@ -441,27 +529,12 @@ func (v *oidcVerifier) verify(c *alb.Context) (*Principal, error) {
 		return nil, fmt.Errorf("%w: %q", errOIDCSigner, h.Signer)
 	}
 
-	// 4. The key.
+	// 4. The key id.
 	if !oidcPlainKid(h.Kid) {
 		return nil, fmt.Errorf("%w: %q", errOIDCKid, h.Kid)
 	}
-	key, err := v.keys.get(c.Context(), oidcKeyID{region, h.Kid}, v.fetchKey)
-	if err != nil {
-		return nil, err
-	}
 
-	// 5. The signature, over the first two parts as received.
-	sig := parts[2]
-	if len(sig) != 64 {
-		return nil, fmt.Errorf("%w: %d bytes, want 64", errOIDCSignature, len(sig))
-	}
-	digest := sha256.Sum256(authBytes(data[:dot2]))
-	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
-	if !ecdsa.Verify(key, digest[:], r, s) {
-		return nil, errOIDCSignature
-	}
-
-	// 6. Expiry, issuer, client.
+	// 5. Expiry, issuer, client.
 	exp, err := strconv.ParseFloat(h.Exp.String(), 64)
 	if err != nil {
 		return nil, fmt.Errorf("%w: exp %q is not a number", errOIDCExpired, h.Exp.String())
@@ -476,11 +549,26 @@ func (v *oidcVerifier) verify(c *alb.Context) (*Principal, error) {
 		return nil, fmt.Errorf("%w: %q", errOIDCClient, h.Client)
 	}
 
-	// Verified: expose the claims.
-	var claims map[string]any
-	if err := json.Unmarshal(parts[1], &claims); err != nil || claims == nil {
-		return nil, errOIDCClaims
+	// 6. The signature's length: r||s, 32 bytes each.
+	sig := parts[2]
+	if len(sig) != 64 {
+		return nil, fmt.Errorf("%w: %d bytes, want 64", errOIDCSignature, len(sig))
 	}
+
+	// 7. The key.
+	key, err := v.key(c.Context(), oidcKeyID{region, h.Kid})
+	if err != nil {
+		return nil, err
+	}
+
+	// 8. The signature, over the first two parts as received.
+	digest := sha256.Sum256(authBytes(data[:dot2]))
+	r, s := new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])
+	if !ecdsa.Verify(key, digest[:], r, s) {
+		return nil, errOIDCSignature
+	}
+
+	// Verified: expose the claims.
 	name, _ := claims["sub"].(string)
 	if name == "" {
 		name = c.Header(oidcIdentityHeader)
@@ -525,13 +613,13 @@ func oidcDecode(s string) ([]byte, error) {
 	return oidcB64.DecodeString(trimmed)
 }
 
-// fetchKey fetches the key id.kid from the key server of id.region, and
-// logs a failure.
+// fetchKey fetches the key id.kid from the key server of id.region, with
+// ctx, and logs a failure.
 func (v *oidcVerifier) fetchKey(ctx context.Context, id oidcKeyID) (*ecdsa.PublicKey, error) {
 	u := strings.ReplaceAll(strings.ReplaceAll(v.keyURL, "{region}", id.region), "{kid}", id.kid)
 	key, err := v.getKey(ctx, u)
 	if err != nil {
-		v.logger().LogAttrs(ctx, slog.LevelError, "middleware: ALBOIDC: cannot fetch the load balancer's signing key; rejecting the request",
+		v.logger().LogAttrs(ctx, slog.LevelError, "middleware: ALBOIDC: cannot fetch the load balancer's signing key; rejecting the requests that need it",
 			slog.String("kid", id.kid), slog.String("url", u), slog.Any("error", err))
 		return nil, fmt.Errorf("%w: %w", errOIDCKey, err)
 	}
@@ -577,8 +665,9 @@ func (v *oidcVerifier) getKey(ctx context.Context, u string) (*ecdsa.PublicKey, 
 // oidcKeyID names a key: the key server's region and the key id.
 type oidcKeyID struct{ region, kid string }
 
-// oidcKeyCache holds up to max keys and the fetches in progress. It is safe
-// for concurrent use.
+// oidcKeyCache holds up to max keys, the fetches in progress, the failed
+// fetches that are remembered, and the budget of fetches. Its fields are
+// guarded by mu.
 type oidcKeyCache struct {
 	mu       sync.Mutex
 	max      int
@@ -586,6 +675,13 @@ type oidcKeyCache struct {
 	order    []oidcKeyID // the cached ids, in a ring: next is the oldest once full
 	next     int
 	inflight map[oidcKeyID]*oidcFetch
+	failed   map[oidcKeyID]oidcFailure
+
+	budget   float64   // fetches that may start now, at most the limit
+	refilled time.Time // when budget was last topped up
+
+	refused       int       // requests refused by the limit since the last log line
+	refusalLogged time.Time // when that line was written; zero: never
 }
 
 // oidcFetch is one fetch in progress; key and err are set before done is
@@ -596,44 +692,110 @@ type oidcFetch struct {
 	err  error
 }
 
-// get returns the key id from the cache, or fetches it with fetch: the
-// first request for a missing key fetches it, with its own context, and
-// the others wait for that fetch, or for their context to end. Only keys
-// are cached, never failures.
-func (kc *oidcKeyCache) get(ctx context.Context, id oidcKeyID,
-	fetch func(context.Context, oidcKeyID) (*ecdsa.PublicKey, error)) (*ecdsa.PublicKey, error) {
+// oidcFailure is a failed fetch, remembered until a time.
+type oidcFailure struct {
+	until time.Time
+	err   error
+}
+
+// errOIDCKeyLimit rejects a request whose key would need a fetch beyond
+// KeyFetchLimit.
+var errOIDCKeyLimit = fmt.Errorf("%w: too many key fetches; not fetching it now", errOIDCKey)
+
+// key returns the key id, from the cache or fetched. A key that is not
+// cached is fetched once for all the requests that need it, in a goroutine
+// of its own with a context of its own (KeyFetchTimeout, no request's),
+// unless a fetch of it failed less than KeyFailureTTL ago or the budget of
+// fetches is spent: those requests are rejected without a fetch. A request
+// waits for the fetch, or for its own context to end.
+func (v *oidcVerifier) key(ctx context.Context, id oidcKeyID) (*ecdsa.PublicKey, error) {
+	kc := &v.keys
 	kc.mu.Lock()
 	if key, ok := kc.keys[id]; ok {
 		kc.mu.Unlock()
 		return key, nil
 	}
-	f, waiting := kc.inflight[id]
-	if !waiting {
+	f, ok := kc.inflight[id]
+	if !ok {
+		now := v.now()
+		if fl, ok := kc.failed[id]; ok {
+			if now.Before(fl.until) {
+				kc.mu.Unlock()
+				return nil, fl.err
+			}
+			delete(kc.failed, id)
+		}
+		if err := ctx.Err(); err != nil {
+			// Nobody would wait for the fetch.
+			kc.mu.Unlock()
+			return nil, fmt.Errorf("%w: %w", errOIDCKey, err)
+		}
+		if !v.takeFetch(now) {
+			kc.refused++
+			refused := 0
+			if kc.refusalLogged.IsZero() || now.Sub(kc.refusalLogged) >= v.failureTTL {
+				refused, kc.refused, kc.refusalLogged = kc.refused, 0, now
+			}
+			kc.mu.Unlock()
+			if refused > 0 {
+				v.logger().LogAttrs(ctx, slog.LevelWarn, "middleware: ALBOIDC: too many fetches of signing keys that are not cached; rejecting requests that need one",
+					slog.Int("refused", refused), slog.String("kid", id.kid), slog.Int("limit", v.fetchLimit), slog.Duration("per", v.failureTTL))
+			}
+			return nil, errOIDCKeyLimit
+		}
 		// Keep no reference into the request in the cache.
 		id = oidcKeyID{strings.Clone(id.region), strings.Clone(id.kid)}
 		f = &oidcFetch{done: make(chan struct{}), err: errOIDCKey}
 		kc.inflight[id] = f
+		go v.runFetch(id, f)
 	}
 	kc.mu.Unlock()
-	if waiting {
-		select {
-		case <-f.done:
-			return f.key, f.err
-		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: %w", errOIDCKey, ctx.Err())
-		}
+	select {
+	case <-f.done:
+		return f.key, f.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", errOIDCKey, ctx.Err())
 	}
-	defer kc.finish(id, f) // also if fetch panics: f.err is still set
-	f.key, f.err = fetch(ctx, id)
+}
+
+// takeFetch takes one fetch from the budget, a token bucket of
+// KeyFetchLimit fetches refilled at KeyFetchLimit per KeyFailureTTL, and
+// reports whether there was one. v.keys.mu is held.
+func (v *oidcVerifier) takeFetch(now time.Time) bool {
+	kc := &v.keys
+	if elapsed := now.Sub(kc.refilled); elapsed > 0 {
+		kc.budget = min(float64(v.fetchLimit), kc.budget+float64(v.fetchLimit)*elapsed.Seconds()/v.failureTTL.Seconds())
+		kc.refilled = now
+	}
+	if kc.budget < 1 {
+		return false
+	}
+	kc.budget--
+	return true
+}
+
+// runFetch fetches the key id for f, bounded by KeyFetchTimeout, and then
+// finishes f, also when the fetch panics.
+func (v *oidcVerifier) runFetch(id oidcKeyID, f *oidcFetch) {
+	ctx, cancel := context.WithTimeout(context.Background(), v.fetchTimeout)
+	defer cancel()
+	defer v.finish(id, f)
+	defer func() {
+		if p := recover(); p != nil {
+			f.key, f.err = nil, fmt.Errorf("%w: the fetch panicked: %v", errOIDCKey, p)
+		}
+	}()
+	f.key, f.err = v.fetchKey(ctx, id)
 	if f.err == nil && f.key == nil {
 		f.err = errOIDCKey
 	}
-	return f.key, f.err
 }
 
 // finish ends the fetch f of id: it caches a fetched key, dropping the
-// oldest when full, and wakes the requests waiting for it.
-func (kc *oidcKeyCache) finish(id oidcKeyID, f *oidcFetch) {
+// oldest when full, or remembers the failure for KeyFailureTTL, and wakes
+// the requests waiting for it.
+func (v *oidcVerifier) finish(id oidcKeyID, f *oidcFetch) {
+	kc := &v.keys
 	kc.mu.Lock()
 	delete(kc.inflight, id)
 	if f.err == nil {
@@ -645,6 +807,26 @@ func (kc *oidcKeyCache) finish(id oidcKeyID, f *oidcFetch) {
 			kc.next = (kc.next + 1) % kc.max
 		}
 		kc.keys[id] = f.key
+	} else {
+		now := v.now()
+		// The budget lets at most 2*limit fetches fail within a
+		// KeyFailureTTL (a full bucket, then its refill), so expired
+		// failures make the rest of a full map; should the clock jump,
+		// drop any.
+		if len(kc.failed) >= 2*v.fetchLimit {
+			for k, fl := range kc.failed {
+				if !now.Before(fl.until) {
+					delete(kc.failed, k)
+				}
+			}
+			for k := range kc.failed {
+				if len(kc.failed) < 2*v.fetchLimit {
+					break
+				}
+				delete(kc.failed, k)
+			}
+		}
+		kc.failed[id] = oidcFailure{until: now.Add(v.failureTTL), err: f.err}
 	}
 	kc.mu.Unlock()
 	close(f.done)

@@ -371,7 +371,8 @@ var oidcCases = []oidcCase{
 		return ks.mint(oidcJWTHeader("kid-404"), oidcClaims())
 	}, wantErr: errOIDCKey},
 	{name: "P-384 key", data: func(ks *oidcKeyServer) string {
-		return ks.mint(oidcJWTHeader("kid-p384"), oidcClaims())
+		// A 64-byte signature, so that the key is fetched.
+		return oidcSign(ks.priv["kid-1"], oidcJSON(oidcJWTHeader("kid-p384")), oidcJSON(oidcClaims()), false)
 	}, wantErr: errOIDCKey},
 	{name: "Ed25519 key", data: func(ks *oidcKeyServer) string {
 		return ks.mint(oidcJWTHeader("kid-ed25519"), oidcClaims())
@@ -416,7 +417,7 @@ var oidcCases = []oidcCase{
 		}
 		p[2] = base64.URLEncoding.EncodeToString(sig)
 		return strings.Join(p[:], ".")
-	}, wantErr: errOIDCSignature},
+	}, wantErr: errOIDCSignature, noFetch: true},
 	{name: "signature by another key", data: func(ks *oidcKeyServer) string {
 		p := oidcParts(ks.mint(oidcJWTHeader("kid-1"), oidcClaims()))
 		input := p[0] + "." + p[1]
@@ -425,7 +426,15 @@ var oidcCases = []oidcCase{
 	{name: "signature empty", data: func(ks *oidcKeyServer) string {
 		p := oidcParts(ks.mint(oidcJWTHeader("kid-1"), oidcClaims()))
 		return p[0] + "." + p[1] + "."
-	}, wantErr: errOIDCSignature},
+	}, wantErr: errOIDCSignature, noFetch: true},
+	{name: "signature 63 bytes", data: func(ks *oidcKeyServer) string {
+		p := oidcParts(ks.mint(oidcJWTHeader("kid-1"), oidcClaims()))
+		sig, _ := base64.URLEncoding.DecodeString(p[2])
+		return p[0] + "." + p[1] + "." + base64.URLEncoding.EncodeToString(sig[:63])
+	}, wantErr: errOIDCSignature, noFetch: true},
+	{name: "signature 96 bytes (P-384)", data: func(ks *oidcKeyServer) string {
+		return ks.mint(oidcJWTHeader("kid-p384"), oidcClaims())
+	}, wantErr: errOIDCSignature, noFetch: true},
 	{name: "padding removed after signing", data: func(ks *oidcKeyServer) string {
 		p := oidcParts(ks.mint(oidcJWTHeader("kid-1"), oidcClaims()))
 		return strings.TrimRight(p[0], "=") + "." + strings.TrimRight(p[1], "=") + "." + p[2]
@@ -434,29 +443,35 @@ var oidcCases = []oidcCase{
 	// 6. Expiry, issuer, client.
 	{name: "expired", data: func(ks *oidcKeyServer) string {
 		return ks.mint(oidcWith(oidcJWTHeader("kid-1"), "exp", oidcNow.Unix()-61), oidcClaims())
-	}, wantErr: errOIDCExpired},
+	}, wantErr: errOIDCExpired, noFetch: true},
 	{name: "no exp", data: func(ks *oidcKeyServer) string {
 		return ks.mint(oidcWith(oidcJWTHeader("kid-1"), "exp", nil), oidcClaims())
-	}, wantErr: errOIDCExpired},
+	}, wantErr: errOIDCExpired, noFetch: true},
 	{name: "other issuer", opts: func(o *ALBOIDCOptions) { o.Issuer = oidcIssuer },
 		data: func(ks *oidcKeyServer) string {
 			return ks.mint(oidcWith(oidcJWTHeader("kid-1"), "iss", "https://evil.example.com"), oidcClaims())
-		}, wantErr: errOIDCIssuer},
+		}, wantErr: errOIDCIssuer, noFetch: true},
 	{name: "other client", opts: func(o *ALBOIDCOptions) { o.ClientID = oidcClientID },
 		data: func(ks *oidcKeyServer) string {
 			return ks.mint(oidcWith(oidcJWTHeader("kid-1"), "client", "client-2"), oidcClaims())
-		}, wantErr: errOIDCClient},
+		}, wantErr: errOIDCClient, noFetch: true},
+	{name: "no iss", data: func(ks *oidcKeyServer) string {
+		return ks.mint(oidcWith(oidcJWTHeader("kid-1"), "iss", nil), oidcClaims())
+	}, wantErr: errOIDCMalformed, noFetch: true},
+	{name: "no client", data: func(ks *oidcKeyServer) string {
+		return ks.mint(oidcWith(oidcJWTHeader("kid-1"), "client", ""), oidcClaims())
+	}, wantErr: errOIDCMalformed, noFetch: true},
 
 	// The claims, once verified.
 	{name: "claims not JSON", data: func(ks *oidcKeyServer) string {
 		return oidcSign(ks.priv["kid-1"], oidcJSON(oidcJWTHeader("kid-1")), []byte(`{"sub":`), false)
-	}, wantErr: errOIDCClaims},
+	}, wantErr: errOIDCClaims, noFetch: true},
 	{name: "claims null", data: func(ks *oidcKeyServer) string {
 		return oidcSign(ks.priv["kid-1"], oidcJSON(oidcJWTHeader("kid-1")), []byte(`null`), false)
-	}, wantErr: errOIDCClaims},
+	}, wantErr: errOIDCClaims, noFetch: true},
 	{name: "claims an array", data: func(ks *oidcKeyServer) string {
 		return oidcSign(ks.priv["kid-1"], oidcJSON(oidcJWTHeader("kid-1")), []byte(`["sub"]`), false)
-	}, wantErr: errOIDCClaims},
+	}, wantErr: errOIDCClaims, noFetch: true},
 
 	// The order of the checks: the first failing one is reported.
 	{name: "order: alg none and another signer", data: func(ks *oidcKeyServer) string {
@@ -469,21 +484,29 @@ var oidcCases = []oidcCase{
 		p := oidcParts(ks.mint(oidcWith(oidcJWTHeader("kid-1"), "kid", "a/b"), oidcClaims()))
 		return p[0] + "." + p[1] + "."
 	}, wantErr: errOIDCKid, noFetch: true},
-	{name: "order: unknown kid and expired", data: func(ks *oidcKeyServer) string {
+	{name: "order: expired and unknown kid", data: func(ks *oidcKeyServer) string {
 		return ks.mint(oidcWith(oidcJWTHeader("kid-404"), "exp", oidcNow.Unix()-3600), oidcClaims())
-	}, wantErr: errOIDCKey},
-	{name: "order: bad signature and expired", data: func(ks *oidcKeyServer) string {
+	}, wantErr: errOIDCExpired, noFetch: true},
+	{name: "order: another issuer and unknown kid", opts: func(o *ALBOIDCOptions) { o.Issuer = oidcIssuer },
+		data: func(ks *oidcKeyServer) string {
+			return ks.mint(oidcWith(oidcJWTHeader("kid-404"), "iss", "x"), oidcClaims())
+		}, wantErr: errOIDCIssuer, noFetch: true},
+	{name: "order: short signature and unknown kid", data: func(ks *oidcKeyServer) string {
+		p := oidcParts(ks.mint(oidcJWTHeader("kid-404"), oidcClaims()))
+		return p[0] + "." + p[1] + "." + base64.URLEncoding.EncodeToString(make([]byte, 32))
+	}, wantErr: errOIDCSignature, noFetch: true},
+	{name: "order: expired and bad signature", data: func(ks *oidcKeyServer) string {
 		p := oidcParts(ks.mint(oidcWith(oidcJWTHeader("kid-1"), "exp", oidcNow.Unix()-3600), oidcClaims()))
 		return p[0] + "." + p[1] + "." + base64.URLEncoding.EncodeToString(make([]byte, 64))
-	}, wantErr: errOIDCSignature},
+	}, wantErr: errOIDCExpired, noFetch: true},
 	{name: "order: expired and another issuer", opts: func(o *ALBOIDCOptions) { o.Issuer = oidcIssuer },
 		data: func(ks *oidcKeyServer) string {
 			return ks.mint(oidcWith(oidcWith(oidcJWTHeader("kid-1"), "exp", oidcNow.Unix()-3600), "iss", "x"), oidcClaims())
 		}, wantErr: errOIDCExpired},
-	{name: "order: bad signature and claims not JSON", data: func(ks *oidcKeyServer) string {
+	{name: "order: claims not JSON and bad signature", data: func(ks *oidcKeyServer) string {
 		enc := base64.URLEncoding.EncodeToString
 		return enc(oidcJSON(oidcJWTHeader("kid-1"))) + "." + enc([]byte("{")) + "." + enc(make([]byte, 64))
-	}, wantErr: errOIDCSignature},
+	}, wantErr: errOIDCClaims, noFetch: true},
 }
 
 func TestALBOIDC(t *testing.T) {
@@ -669,16 +692,34 @@ func TestALBOIDCCache(t *testing.T) {
 			t.Errorf("kid-1 fetched %d times for 3 requests, want 1", n)
 		}
 	})
-	t.Run("failures are not cached", func(t *testing.T) {
+	t.Run("failures are remembered for KeyFailureTTL", func(t *testing.T) {
 		ks := newOIDCKeyServer(t)
-		r, _ := authRouter(ALBOIDC(ks.options()))
-		for range 2 {
-			if s := oidcRequest(context.Background(), ks, r, "kid-404"); s != http.StatusUnauthorized {
-				t.Fatalf("status %d, want 401", s)
+		clock := newOIDCClock()
+		opts := ks.options()
+		opts.Now, opts.KeyFailureTTL = clock.now, time.Minute
+		r, errs := authRouter(ALBOIDC(opts))
+		const path = "/keys/eu-west-1/kid-404"
+		for _, step := range []struct {
+			advance time.Duration
+			fetches int
+		}{
+			{0, 1},               // fetched, fails
+			{0, 1},               // remembered
+			{time.Minute - 1, 1}, // still remembered
+			{1, 2},               // forgotten: fetched again, fails
+			{time.Second, 2},     // remembered again
+		} {
+			clock.advance(step.advance)
+			if s := oidcRequest(context.Background(), ks, r, "kid-404"); s != http.StatusUnauthorized || !errors.Is(errs.get(), errOIDCKey) {
+				t.Fatalf("status %d, error %v; want 401, %v", s, errs.get(), errOIDCKey)
+			}
+			if n := ks.fetched(path); n != step.fetches {
+				t.Fatalf("after %v more: kid-404 fetched %d times, want %d", step.advance, n, step.fetches)
 			}
 		}
-		if n := ks.fetched("/keys/eu-west-1/kid-404"); n != 2 {
-			t.Errorf("kid-404 fetched %d times for 2 requests, want 2", n)
+		// A failure is remembered for its key alone.
+		if s := oidcRequest(context.Background(), ks, r, "kid-1"); s != http.StatusOK {
+			t.Errorf("kid-1: status %d (%v), want 200", s, errs.get())
 		}
 	})
 	t.Run("bounded", func(t *testing.T) {
@@ -697,10 +738,11 @@ func TestALBOIDCCache(t *testing.T) {
 			}
 		}
 	})
-	t.Run("default size", func(t *testing.T) {
+	t.Run("defaults", func(t *testing.T) {
 		v := newOIDCVerifier(ALBOIDCOptions{Signers: []string{oidcTestSigner}})
-		if v.keys.max != 32 {
-			t.Errorf("cache size %d, want 32", v.keys.max)
+		if v.keys.max != 32 || v.fetchTimeout != 2*time.Second || v.failureTTL != 30*time.Second || v.fetchLimit != 8 {
+			t.Errorf("cache size %d, fetch timeout %v, failure TTL %v, fetch limit %d; want 32, 2s, 30s, 8",
+				v.keys.max, v.fetchTimeout, v.failureTTL, v.fetchLimit)
 		}
 	})
 }
@@ -758,8 +800,8 @@ func TestALBOIDCWaiterContext(t *testing.T) {
 	}
 }
 
-// The key is fetched with the request's context: a request whose context
-// has ended fails closed.
+// A request whose context has already ended fails closed, and starts no
+// fetch.
 func TestALBOIDCFetchContext(t *testing.T) {
 	ks := newOIDCKeyServer(t)
 	r, errs := authRouter(ALBOIDC(ks.options()))
@@ -767,6 +809,9 @@ func TestALBOIDCFetchContext(t *testing.T) {
 	cancel()
 	if s := oidcRequest(ctx, ks, r, "kid-1"); s != http.StatusUnauthorized || !errors.Is(errs.get(), context.Canceled) {
 		t.Errorf("status %d, error %v; want 401, %v", s, errs.get(), context.Canceled)
+	}
+	if n := ks.total(); n != 0 {
+		t.Errorf("%d fetches for a request whose context had ended, want 0", n)
 	}
 	if s := oidcRequest(context.Background(), ks, r, "kid-1"); s != http.StatusOK {
 		t.Errorf("then with a live context: status %d (%v), want 200", s, errs.get())
@@ -791,7 +836,8 @@ func (l *oidcLog) String() string {
 	return l.buf.String()
 }
 
-// A key server that is down fails closed, is logged, and is tried again.
+// A key server that is down fails closed, is logged once, and is tried
+// again after KeyFailureTTL.
 func TestALBOIDCKeyServerDown(t *testing.T) {
 	ks := newOIDCKeyServer(t)
 	down := httptest.NewTLSServer(http.NotFoundHandler())
@@ -801,9 +847,12 @@ func TestALBOIDCKeyServerDown(t *testing.T) {
 	opts := ks.options()
 	opts.KeyURL, opts.HTTPClient = downURL+"/keys/{region}/{kid}", client
 	opts.Logger = slog.New(slog.NewJSONHandler(&log, &slog.HandlerOptions{Level: slog.LevelError}))
+	clock := newOIDCClock()
+	opts.Now = clock.now
 	r, errs := authRouter(ALBOIDC(opts))
 	authForEachMode(t, func(t *testing.T, multi bool) {
 		for range 2 {
+			clock.advance(30 * time.Second) // KeyFailureTTL: the failure is forgotten
 			tok := ks.mint(oidcJWTHeader("kid-1"), oidcClaims())
 			resp := authInvoke(t, context.Background(), r, multi, authEvent(multi, "GET", "/private", nil, [2]string{"X-Amzn-Oidc-Data", tok}))
 			if resp.status != http.StatusUnauthorized || !errors.Is(errs.get(), errOIDCKey) {
@@ -812,11 +861,16 @@ func TestALBOIDCKeyServerDown(t *testing.T) {
 			if want := oidcChallengeInvalid; resp.header("WWW-Authenticate") != want {
 				t.Errorf("WWW-Authenticate = %q, want %q", resp.header("WWW-Authenticate"), want)
 			}
+			// Remembered: rejected again, without a fetch or a log line.
+			resp = authInvoke(t, context.Background(), r, multi, authEvent(multi, "GET", "/private", nil, [2]string{"X-Amzn-Oidc-Data", tok}))
+			if resp.status != http.StatusUnauthorized || !errors.Is(errs.get(), errOIDCKey) {
+				t.Errorf("again: status %d, error %v; want 401, %v", resp.status, errs.get(), errOIDCKey)
+			}
 		}
 	})
 	lines := strings.Count(log.String(), "\n")
 	if lines != 4 || !strings.Contains(log.String(), `"level":"ERROR"`) || !strings.Contains(log.String(), `"kid":"kid-1"`) {
-		t.Errorf("log = %s; want 4 error lines naming kid-1 (one per failed fetch)", log.String())
+		t.Errorf("log = %s; want 4 error lines naming kid-1 (one per failed fetch, for 8 requests)", log.String())
 	}
 }
 
@@ -873,6 +927,9 @@ func TestALBOIDCPanics(t *testing.T) {
 		{"bad URL", func(o *ALBOIDCOptions) { o.KeyURL = "https://keys example.com/{kid}" }, `"https://keys example.com/{kid}"`},
 		{"negative skew", func(o *ALBOIDCOptions) { o.Skew = -time.Second }, `"-1s"`},
 		{"negative cache size", func(o *ALBOIDCOptions) { o.CacheSize = -1 }, "-1"},
+		{"negative key fetch timeout", func(o *ALBOIDCOptions) { o.KeyFetchTimeout = -time.Second }, `KeyFetchTimeout "-1s"`},
+		{"negative key failure TTL", func(o *ALBOIDCOptions) { o.KeyFailureTTL = -time.Minute }, `KeyFailureTTL "-1m0s"`},
+		{"negative key fetch limit", func(o *ALBOIDCOptions) { o.KeyFetchLimit = -2 }, "KeyFetchLimit -2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -954,4 +1011,217 @@ func BenchmarkALBOIDC(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// oidcClock is a clock that moves only when told; it is safe for
+// concurrent use.
+type oidcClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newOIDCClock() *oidcClock { return &oidcClock{t: oidcNow} }
+
+func (c *oidcClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *oidcClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// A flood of well-formed headers with an accepted signer and a new kid
+// each misses both caches: KeyFetchLimit bounds the fetches, and the log
+// gets one line per failed fetch and one for the refusals per
+// KeyFailureTTL.
+func TestALBOIDCRandomKidFlood(t *testing.T) {
+	ks := newOIDCKeyServer(t)
+	var log oidcLog
+	clock := newOIDCClock()
+	opts := ks.options()
+	opts.Now, opts.KeyFailureTTL, opts.KeyFetchLimit = clock.now, time.Minute, 5
+	opts.Logger = slog.New(slog.NewJSONHandler(&log, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	r, _ := authRouter(ALBOIDC(opts))
+
+	flood := func(round int) {
+		const requests, workers = 1000, 8
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < requests; i += workers {
+					kid := "random-" + strconv.Itoa(round) + "-" + strconv.Itoa(i)
+					if s := oidcRequest(context.Background(), ks, r, kid); s != http.StatusUnauthorized {
+						t.Errorf("%s: status %d, want 401", kid, s)
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	lines := func() (errs, warns int) {
+		out := log.String()
+		return strings.Count(out, `"level":"ERROR"`), strings.Count(out, `"level":"WARN"`)
+	}
+
+	flood(1)
+	if n := ks.total(); n != 5 {
+		t.Errorf("1,000 random kids: %d fetches, want 5 (KeyFetchLimit)", n)
+	}
+	if e, w := lines(); e != 5 || w != 1 {
+		t.Errorf("1,000 random kids: %d error and %d warning lines, want 5 (one per failed fetch) and 1; log:\n%s", e, w, log.String())
+	}
+	if !strings.Contains(log.String(), `"refused":1,`) {
+		t.Errorf("the warning does not count the request it was written for; log:\n%s", log.String())
+	}
+
+	// Within the same KeyFailureTTL, the budget refills at 5 per minute:
+	// 30 s gives 2 more fetches (2.5, rounded down), and no new warning.
+	clock.advance(30 * time.Second)
+	flood(2)
+	if n := ks.total(); n != 7 {
+		t.Errorf("30 s later: %d fetches in all, want 7", n)
+	}
+	if e, w := lines(); e != 7 || w != 1 {
+		t.Errorf("30 s later: %d error and %d warning lines, want 7 and 1; log:\n%s", e, w, log.String())
+	}
+
+	// A KeyFailureTTL later: a full bucket again, and one more warning.
+	clock.advance(time.Minute)
+	flood(3)
+	if n := ks.total(); n != 12 {
+		t.Errorf("a minute later: %d fetches in all, want 12", n)
+	}
+	if e, w := lines(); e != 12 || w != 2 {
+		t.Errorf("a minute later: %d error and %d warning lines, want 12 and 2; log:\n%s", e, w, log.String())
+	}
+	// The second warning counts the refusals since the first: 994 and 998,
+	// and its own.
+	if !strings.Contains(log.String(), `"refused":1993,`) {
+		t.Errorf("the second warning does not count 1993 refused requests; log:\n%s", log.String())
+	}
+}
+
+// The memory of failures stays bounded when the clock does not move.
+func TestALBOIDCFailuresBounded(t *testing.T) {
+	ks := newOIDCKeyServer(t)
+	clock := newOIDCClock()
+	opts := ks.options()
+	opts.Now, opts.KeyFetchLimit = clock.now, 3
+	v := newOIDCVerifier(opts)
+	r, _ := authRouter(v.middleware)
+	for i := range 50 {
+		clock.advance(time.Hour) // a full budget each time
+		oidcRequest(context.Background(), ks, r, "random-"+strconv.Itoa(i))
+	}
+	v.keys.mu.Lock()
+	n := len(v.keys.failed)
+	v.keys.mu.Unlock()
+	if n > 2*3 {
+		t.Errorf("%d failures remembered, want at most 6", n)
+	}
+}
+
+// A key server that never answers is abandoned after KeyFetchTimeout,
+// although the request's context has no deadline.
+func TestALBOIDCHangingKeyServer(t *testing.T) {
+	ks := newOIDCKeyServer(t)
+	ks.gate, ks.entered = make(chan struct{}), make(chan string, 10)
+	t.Cleanup(func() { close(ks.gate) }) // before the server closes
+	opts := ks.options()
+	opts.KeyFetchTimeout = 50 * time.Millisecond
+	r, errs := authRouter(ALBOIDC(opts))
+	s := oidcRequest(context.Background(), ks, r, "kid-1")
+	if err := errs.get(); s != http.StatusUnauthorized || !errors.Is(err, errOIDCKey) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("status %d, error %v; want 401, %v (%v)", s, err, errOIDCKey, context.DeadlineExceeded)
+	}
+	// The timeout may end the fetch before the server sees it (during the
+	// TLS handshake, on a slow machine), never after a second one.
+	if n := ks.fetched("/keys/eu-west-1/kid-1"); n > 1 {
+		t.Errorf("kid-1 fetched %d times, want at most 1", n)
+	}
+}
+
+// oidcDoneSpy is a context that signals when its Done method is first
+// called: a request calls it once it waits for a fetch.
+type oidcDoneSpy struct {
+	context.Context
+	once   sync.Once
+	called chan struct{}
+}
+
+func (c *oidcDoneSpy) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.called) })
+	return c.Context.Done()
+}
+
+// Two requests wait for one key; the one that started the fetch is
+// cancelled: the other still gets the key.
+func TestALBOIDCFirstWaiterCancelled(t *testing.T) {
+	ks := newOIDCKeyServer(t)
+	ks.gate, ks.entered = make(chan struct{}), make(chan string, 10)
+	r, errs := authRouter(ALBOIDC(ks.options()))
+
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	first := make(chan int, 1)
+	go func() { first <- oidcRequest(ctx1, ks, r, "kid-1") }()
+	<-ks.entered // the first request's fetch is under way
+
+	ctx2 := &oidcDoneSpy{Context: context.Background(), called: make(chan struct{})}
+	second := make(chan int, 1)
+	go func() { second <- oidcRequest(ctx2, ks, r, "kid-1") }()
+	<-ctx2.called // the second request waits for the same fetch
+
+	cancel1()
+	if s := <-first; s != http.StatusUnauthorized {
+		t.Errorf("cancelled request: status %d, want 401", s)
+	}
+	close(ks.gate)
+	if s := <-second; s != http.StatusOK {
+		t.Errorf("second request: status %d (%v), want 200", s, errs.get())
+	}
+	if n := ks.fetched("/keys/eu-west-1/kid-1"); n != 1 {
+		t.Errorf("kid-1 fetched %d times, want 1", n)
+	}
+}
+
+type oidcPanicTransport struct{}
+
+func (oidcPanicTransport) RoundTrip(*http.Request) (*http.Response, error) { panic("transport bug") }
+
+// A fetch that panics, in its own goroutine, fails closed instead of
+// crashing the function.
+func TestALBOIDCFetchPanics(t *testing.T) {
+	ks := newOIDCKeyServer(t)
+	opts := ks.options()
+	opts.HTTPClient = &http.Client{Transport: oidcPanicTransport{}}
+	r, errs := authRouter(ALBOIDC(opts))
+	if s := oidcRequest(context.Background(), ks, r, "kid-1"); s != http.StatusUnauthorized || !errors.Is(errs.get(), errOIDCKey) {
+		t.Errorf("status %d, error %v; want 401, %v", s, errs.get(), errOIDCKey)
+	}
+}
+
+// FuzzOIDCDecode checks oidcDecode against the standard library's strict
+// base64url decoders: a part decodes when, free of CR and LF (which those
+// decoders skip), it decodes padded or unpadded, to the same bytes.
+func FuzzOIDCDecode(f *testing.F) {
+	for _, s := range []string{"", "YQ==", "YQ", "YWI=", "YWJj", "-_8", "YQ=", "YR==", "+/8=", "YW\nI=", "Y===", "="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := oidcDecode(s)
+		want, werr := base64.RawURLEncoding.Strict().DecodeString(s)
+		if werr != nil {
+			want, werr = base64.URLEncoding.Strict().DecodeString(s)
+		}
+		if strings.ContainsAny(s, "\r\n") {
+			werr = errors.New("CR or LF")
+		}
+		if (err == nil) != (werr == nil) || err == nil && !bytes.Equal(got, want) {
+			t.Fatalf("oidcDecode(%q) = %q, %v; the standard decoders give %q, %v", s, got, err, want, werr)
+		}
+	})
 }
