@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/albkit/alb/internal/warnhook"
 )
 
 // BodyEncoding says how a response body goes on the wire: as a JSON string
@@ -151,6 +153,19 @@ type encoder struct {
 	// tooLargeStatus is the status of the response sent in place of one
 	// whose JSON would exceed maxResponseSize. 0 means 500.
 	tooLargeStatus int
+
+	// ctx is the context of the invocation whose response is being
+	// encoded, for the warning hook it may carry (internal/warnhook); nil
+	// in the Router's own encoder, set in the copy encodeFor makes.
+	ctx context.Context
+}
+
+// encodeFor is encode for the invocation whose context is ctx: the
+// warnings also go to the hook ctx may carry (internal/warnhook).
+func (e *encoder) encodeFor(ctx context.Context, r *response, multiValue bool) []byte {
+	withCtx := *e
+	withCtx.ctx = ctx
+	return withCtx.encode(r, multiValue)
 }
 
 // encode returns the ALB response JSON for r, in multi-value mode when
@@ -722,11 +737,13 @@ func (e *encoder) warnHeader(name, reason string) {
 		slog.String("reason", reason))
 }
 
-// warn logs msg with attrs at level Warn on e's logger.
+// warn logs msg with attrs at level Warn on e's logger, and hands them to
+// the warning hook of e.ctx, if any.
 func (e *encoder) warn(msg string, attrs ...slog.Attr) {
 	logger := e.logger
 	if logger == nil {
 		logger = slog.Default()
 	}
 	logger.LogAttrs(context.Background(), slog.LevelWarn, msg, attrs...)
+	warnhook.Report(e.ctx, msg, attrs...)
 }

@@ -459,7 +459,7 @@ func (r *Router) invoke(ctx context.Context, c *Context, payload []byte) (out []
 	} else {
 		r.serve(c)
 	}
-	return r.enc.encode(&c.resp, c.req.multiValue)
+	return r.enc.encodeFor(ctx, &c.resp, c.req.multiValue)
 }
 
 // ServeEvent handles a typed event, for code that already holds one, and
@@ -484,7 +484,7 @@ func (r *Router) ServeEvent(ctx context.Context, ev events.ALBTargetGroupRequest
 		c.ctx = ctx
 		c.req.fromEvent(&ev)
 		r.serve(c)
-		return r.enc.encode(&c.resp, c.req.multiValue)
+		return r.enc.encodeFor(ctx, &c.resp, c.req.multiValue)
 	}()
 	return responseEventFromJSON(out), nil
 }
