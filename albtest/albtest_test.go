@@ -394,6 +394,7 @@ func TestStrict(t *testing.T) {
 		return c.NoContent(http.StatusNoContent)
 	})
 	r.GET("/bad-status", func(c *alb.Context) error { return c.NoContent(999) })
+	r.GET("/too-large", func(c *alb.Context) error { return c.String(http.StatusOK, strings.Repeat("x", 1_100_000)) })
 	r.GET("/fine", func(c *alb.Context) error { return c.String(http.StatusOK, "fine") })
 
 	for _, tt := range []struct {
@@ -406,6 +407,7 @@ func TestStrict(t *testing.T) {
 		{"/bad-cookie", true, `dropped an invalid cookie name="bad name"`},
 		{"/bad-header", false, `dropped an invalid response header header="X-Bad" reason=value holds a control character`},
 		{"/bad-status", true, "status outside 200-599; sent 500 instead status=999"},
+		{"/too-large", false, "response JSON over the ALB's size limit; sent a replacement"},
 		{"/fine", false, ""},
 	} {
 		opts := []albtest.Option{albtest.Strict()}
