@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -14,6 +15,8 @@ import (
 	"unsafe"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/albkit/alb/internal/warnhook"
 )
 
 // HandlerFunc handles one request. It reads the request and writes the
@@ -708,6 +711,7 @@ func (c *Context) SetCookie(cookie *http.Cookie) {
 		return
 	}
 	c.router.logger().Warn("alb: dropped an invalid cookie", "name", strconv.Quote(cookie.Name))
+	warnhook.Report(c.Context(), "alb: dropped an invalid cookie", slog.String("name", strconv.Quote(cookie.Name)))
 }
 
 // SetBodyEncoding overrides how the response body goes on the wire. The

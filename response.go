@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/albkit/alb/internal/warnhook"
 )
 
 // BodyEncoding says how a response body goes on the wire: as a JSON string
@@ -190,6 +192,12 @@ type encoder struct {
 
 	// quiet, when set, makes warn log nothing.
 	quiet bool
+
+	// ctx is the context of the invocation whose response is being
+	// encoded, for the warning hook it may carry (internal/warnhook); nil
+	// in the Router's own encoder, set in the copy Router.encodeResponse
+	// makes.
+	ctx context.Context
 }
 
 // encode returns the ALB response JSON for r, in multi-value mode when
@@ -831,7 +839,8 @@ func (e *encoder) warnHeader(name, reason string) {
 		slog.String("reason", reason))
 }
 
-// warn logs msg with attrs at level Warn on e's logger, unless e is quiet.
+// warn logs msg with attrs at level Warn on e's logger, and hands them to
+// the warning hook of e.ctx, if any, unless e is quiet.
 func (e *encoder) warn(msg string, attrs ...slog.Attr) {
 	if e.quiet {
 		return
@@ -841,4 +850,5 @@ func (e *encoder) warn(msg string, attrs ...slog.Attr) {
 		logger = slog.Default()
 	}
 	logger.LogAttrs(context.Background(), slog.LevelWarn, msg, attrs...)
+	warnhook.Report(e.ctx, msg, attrs...)
 }

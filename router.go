@@ -481,7 +481,7 @@ func (r *Router) invoke(ctx context.Context, c *Context, payload []byte) (out []
 	} else {
 		r.serve(c)
 	}
-	return r.encodeResponse(c)
+	return r.encodeResponse(ctx, c)
 }
 
 // ServeEvent handles a typed event, for code that already holds one, and
@@ -506,7 +506,7 @@ func (r *Router) ServeEvent(ctx context.Context, ev events.ALBTargetGroupRequest
 		c.ctx = ctx
 		c.req.fromEvent(&ev)
 		r.serve(c)
-		return r.encodeResponse(c)
+		return r.encodeResponse(ctx, c)
 	}()
 	return responseEventFromJSON(out), nil
 }
@@ -554,7 +554,8 @@ func (r *Router) answerError(c *Context, err error) {
 	r.onError(c, err)
 }
 
-// encodeResponse encodes c's response. When the ALB would refuse it for its
+// encodeResponse encodes c's response for the invocation whose context is
+// ctx. When the ALB would refuse it for its
 // size, it answers the request again through the ErrorHandler with an
 // *HTTPError of status TooLargeStatus whose cause matches
 // ErrResponseTooLarge: from a response that keeps the headers that do not
@@ -562,8 +563,10 @@ func (r *Router) answerError(c *Context, err error) {
 // clean one when the header block was. If that answer is too large as
 // well, or the ErrorHandler panics, the encoder's plain-text replacement
 // goes out.
-func (r *Router) encodeResponse(c *Context) []byte {
-	out, tooLarge := r.enc.tryEncode(&c.resp, c.req.multiValue)
+func (r *Router) encodeResponse(ctx context.Context, c *Context) []byte {
+	enc := r.enc // a copy that hands its warnings to ctx's hook, if any
+	enc.ctx = ctx
+	out, tooLarge := enc.tryEncode(&c.resp, c.req.multiValue)
 	if tooLarge == nil {
 		return out
 	}
@@ -571,7 +574,7 @@ func (r *Router) encodeResponse(c *Context) []byte {
 	if status == 0 {
 		status = http.StatusInternalServerError
 	}
-	r.enc.warn("alb: response over the ALB's size limit; answered through the ErrorHandler",
+	enc.warn("alb: response over the ALB's size limit; answered through the ErrorHandler",
 		slog.String("error", tooLarge.Error()), slog.Int("status", status))
 	func() {
 		defer func() {
@@ -595,7 +598,7 @@ func (r *Router) encodeResponse(c *Context) []byte {
 	if c.req.method == http.MethodHead {
 		c.resp.body = nil // contract rule 34
 	}
-	return r.enc.encode(&c.resp, c.req.multiValue)
+	return enc.encode(&c.resp, c.req.multiValue)
 }
 
 // fail answers with err through the ErrorHandler, from a clean response.
