@@ -279,7 +279,7 @@ func sizeHint(r *response) int {
 //   - A header whose name is not an RFC 9110 token, or whose value holds a
 //     control byte other than horizontal tab, a DEL or invalid UTF-8, is
 //     dropped with a logged warning, so no value can split the response
-//     (rule 24). Hop-by-hop headers (Connection, Keep-Alive,
+//     (rules 24 and 28). Hop-by-hop headers (Connection, Keep-Alive,
 //     Proxy-Connection, Proxy-Authenticate, Proxy-Authorization, TE,
 //     Trailer, Transfer-Encoding, Upgrade) and Content-Length are dropped
 //     silently (rule 28).

@@ -157,7 +157,7 @@ var encodeCases = []struct {
 		multi:  `{"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"multiValueHeaders":{"Content-Type":["text/plain"],"X-Kept":["yes"]},"body":"hello"}`,
 	},
 	{
-		// Rule 24: invalid names and values are dropped, so no value can
+		// Rule 28: invalid names and values are dropped, so no value can
 		// split the response; valid values are escaped.
 		name: "invalid headers",
 		r: response{
@@ -331,7 +331,7 @@ func TestEncodeAppends(t *testing.T) {
 	}
 }
 
-// Rule 24: a value carrying CR LF can never add a header or end the object.
+// Rule 28: a value carrying CR LF can never add a header or end the object.
 func TestEncodeHeaderInjection(t *testing.T) {
 	e, logs := loggingEncoder()
 	for _, v := range []string{"a\r\nSet-Cookie: x=1", "a\nSet-Cookie: x=1", "a\rSet-Cookie: x=1", "\"}, \"statusCode\": 302"} {
@@ -449,7 +449,7 @@ func TestEncodeLogsDroppedCookies(t *testing.T) {
 	}
 }
 
-// Rule 24: an invalid header is dropped with a warning quoting its name.
+// Rule 28: an invalid header is dropped with a warning quoting its name.
 func TestEncodeLogsInvalidHeader(t *testing.T) {
 	e, logs := loggingEncoder()
 	r := response{headers: []field{{"X Bad", "v"}, {"X-Nul", "a\x00b"}, {"X-Bad-UTF8", "\xff"}, {"Connection", "close"}}}
