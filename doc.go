@@ -76,9 +76,12 @@
 //   - no field is ever JSON null, "statusCode" is a number and every header
 //     value is a string; invalid headers are dropped and logged;
 //   - text bodies go out as text, everything else as standard base64 with
-//     "isBase64Encoded": true;
-//   - a response over the ALB's 1 MB limit becomes a well-formed error
-//     response instead of the ALB's bare 502;
+//     "isBase64Encoded": true, and so does a text body whose escaped form
+//     would take the response over the ALB's 1 MB limit when base64 fits;
+//   - a response still over that limit, or with a header block over
+//     32 KiB, is answered through Router.ErrorHandler (see
+//     Router.TooLargeStatus) instead of reaching the ALB, which would
+//     answer a bare 502;
 //   - a malformed event, a handler error and a panic all become well-formed
 //     responses: Invoke never returns an invocation error.
 //
