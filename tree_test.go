@@ -343,9 +343,22 @@ var treePanicTests = []struct {
 	{nil, "/files/*path/x", []string{`pattern "/files/*path/x"`, `"*path"`, "not at the end"}},
 	{nil, "/files/*path/", []string{`pattern "/files/*path/"`, "not at the end"}},
 	{nil, "/files*path", []string{`pattern "/files*path"`, `"*path"`, "does not directly follow a '/'"}},
-	{nil, "/:a:b", []string{`pattern "/:a:b"`, "only one wildcard per path segment"}},
-	{nil, "/:a*b/", []string{`pattern "/:a*b/"`, "only one wildcard per path segment"}},
-	{nil, "/x/*a:b", []string{`pattern "/x/*a:b"`, "only one wildcard per path segment"}},
+	{nil, "/:a:b", []string{`parameter ":a" in pattern "/:a:b"`, "directly followed by another wildcard"}},
+	{nil, "/:a*b/", []string{`pattern "/:a*b/"`, "directly followed by another wildcard"}},
+	{nil, "/x.:a:b.png", []string{`parameter ":a" in pattern "/x.:a:b.png"`, "directly followed by another wildcard"}},
+	{nil, "/:a.*b", []string{`catch-all "*b" in pattern "/:a.*b"`, "does not directly follow a '/'"}},
+	{nil, "/x/*a:b", []string{`catch-all "*a:b" in pattern "/x/*a:b"`, "holds a second ':' or '*'"}},
+	{nil, "/qr/:.png", []string{`wildcard ":" in pattern "/qr/:.png"`, "empty name"}},
+	{nil, "/qr/:-x", []string{`pattern "/qr/:-x"`, "empty name"}},
+	{[]string{"/files/:base.:ext"}, "/files/:base.:type", []string{
+		`parameter ":type" in pattern "/files/:base.:type"`, `conflicts with parameter ":ext" of existing pattern "/files/:base.:ext"`}},
+	{[]string{"/qr/:code.png"}, "/qr/:id.jpg", []string{
+		`parameter ":id" in pattern "/qr/:id.jpg"`, `conflicts with parameter ":code" of existing pattern "/qr/:code.png"`}},
+	{[]string{"/files/*path"}, "/files/:name.txt", []string{
+		`parameter ":name" in pattern "/files/:name.txt"`, `conflicts with catch-all "*path" of existing pattern "/files/*path"`}},
+	{[]string{"/qr/:code.png"}, "/qr/:code.png", []string{`pattern "/qr/:code.png" is already registered`}},
+	{[]string{"/qr/:code.png/x", "/qr/:code.png"}, "/qr/:code.png", []string{`pattern "/qr/:code.png" is already registered`}},
+	{[]string{"/f/:a.:b", "/f/:a.:b.gz"}, "/f/:a.:b", []string{`pattern "/f/:a.:b" is already registered`}},
 	{nil, strings.Repeat("/:p", maxParams+1), []string{"more than 32 wildcards"}},
 	{nil, strings.Repeat("/:p", maxParams) + "/*rest", []string{"more than 32 wildcards"}},
 	{[]string{"/users/:id"}, "/users/:name", []string{
@@ -432,6 +445,9 @@ func TestTreeAddAccepts(t *testing.T) {
 		{"/x:a", "/x/*rest"},
 		{"/:a/:b", "/:a/b", "/a/:b", "/a/b"},
 		{"/a/:id/:id"},
+		{"/qr/:code", "/qr/:code.png", "/qr/:code.jpg", "/qr/static.png", "/qr/:code.png/x", "/qr/:code/x"},
+		{"/files/:base.:ext", "/files/:base.", "/files/:base.tar.gz", "/files/:base", "/files/list"},
+		{"/f/:a-:b", "/f/:a.:b", "/f/:a.:b-:c.txt"},
 	}
 	for _, routes := range sets {
 		tr := new(tree[string])
