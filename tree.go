@@ -37,8 +37,8 @@ import (
 // "/users/new/x" still reaches "/users/:id/x". Put differently, among the
 // routes that match a path the one that reads static text at the first
 // byte where they differ wins, and a parameter wins over a catch-all. Two
-// different parameter names, or a parameter and a
-// catch-all, at the same position are a conflict.
+// different parameter names, or a parameter and a catch-all, at the same
+// position are a conflict.
 
 // maxParams is the most wildcards (parameters and catch-all) one pattern may
 // hold. It sizes params; tree.add panics on a pattern with more.
@@ -95,10 +95,12 @@ func (p *params) truncate(n int) {
 //
 // The zero tree is empty and ready to use. add must not run concurrently with
 // anything else; once every route is added, lookup and lookupCaseInsensitive
-// are safe for concurrent use. Backtracking never tries a node twice: a
-// lookup visits each node at most once per pass (a miss takes a second pass
-// for the trailing-slash hint), so its cost is bounded by the size of the
-// tree whatever the path.
+// are safe for concurrent use. Backtracking never tries a node twice,
+// except a node for the static text after a parameter, which is tried at
+// most at two places: a lookup visits each node at most once per pass (a
+// miss takes a second pass for the trailing-slash hint), so its cost is
+// bounded by the size of the tree, times the length of a segment where
+// static text after a parameter must be searched for, whatever the path.
 type tree[T any] struct {
 	root node[T] // prefix "": every pattern begins below it, with '/'
 }
@@ -357,10 +359,11 @@ func (n *node[T]) staticChild(c byte) *node[T] {
 // '/' (and is not "/"), added otherwise.
 //
 // Matching goes segment by segment on the raw text: a parameter ends at the
-// next '/' of rawPath, never at an encoded "%2F". In static text a valid
-// escape stands for the byte it encodes ("/caf%C3%A9" matches "/café"),
-// except "%2F", which never matches a '/' of a pattern; a '%' that does not
-// start a valid escape stands for itself.
+// next '/' of rawPath, never at an encoded "%2F", or where static text that
+// follows it in its segment matches. In static text a valid escape stands
+// for the byte it encodes ("/caf%C3%A9" matches "/café", "/qr/a%2Epng"
+// matches "/qr/:code.png"), except "%2F", which never matches a '/' of a
+// pattern; a '%' that does not start a valid escape stands for itself.
 //
 // lookup allocates nothing, except one string for each parameter value that
 // holds an escape.

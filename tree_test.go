@@ -1698,3 +1698,65 @@ func TestTreeMatchesRegexpOracle(t *testing.T) {
 	}
 	t.Logf("%d route sets, %d paths; %d conflicting routes left out", len(sets), paths, rejected)
 }
+
+// TestTreeDocTable checks the rows of the route-syntax table in doc.go, each
+// in a tree that holds only its pattern. A row that says "redirected" is a
+// miss whose trailing-slash hint or case-insensitive lookup finds the path.
+func TestTreeDocTable(t *testing.T) {
+	tests := []struct {
+		pattern, path string
+		ps            []treeParam // nil: no match
+		redirect      string
+	}{
+		{"/users", "/users", []treeParam{}, ""},
+		{"/users", "/users/", nil, "/users"},
+		{"/users/:id", "/users/42", []treeParam{{"id", "42"}}, ""},
+		{"/users/:id", "/users/", nil, ""},
+		{"/users/:id", "/users/42/orders", nil, ""},
+		{"/users/:id", "/users/a%2Fb", []treeParam{{"id", "a/b"}}, ""},
+		{"/café", "/caf%C3%A9", []treeParam{}, ""},
+		{"/files/*path", "/files/", []treeParam{{"path", "/"}}, ""},
+		{"/files/*path", "/files/a/b.txt", []treeParam{{"path", "/a/b.txt"}}, ""},
+		{"/files/*path", "/files", nil, "/files/"},
+		{"/qr/:code.png", "/qr/abc.png", []treeParam{{"code", "abc"}}, ""},
+		{"/qr/:code.png", "/qr/abc", nil, ""},
+		{"/qr/:code.png", "/qr/.png", nil, ""},
+		{"/qr/:code.png", "/qr/a.png.png", []treeParam{{"code", "a.png"}}, ""},
+		{"/qr/:code.png", "/qr/abc%2Epng", []treeParam{{"code", "abc"}}, ""},
+		{"/qr/:code.png", "/qr/abc.PNG", nil, "/qr/abc.png"},
+		{"/v1/:name.json", "/v1/report.json/", nil, "/v1/report.json"},
+		{"/files/:base.:ext", "/files/a.tar.gz", []treeParam{{"base", "a"}, {"ext", "tar.gz"}}, ""},
+		{"/files/:base.:ext", "/files/a%2F.b", []treeParam{{"base", "a/"}, {"ext", "b"}}, ""},
+		{"/files/:base.:ext", "/files/a.", nil, ""},
+		{"/flights/:from-:to", "/flights/LAX-SFO", []treeParam{{"from", "LAX"}, {"to", "SFO"}}, ""},
+	}
+	var ps params
+	for _, tt := range tests {
+		tr := newTestTree(t, []string{tt.pattern})
+		_, ok, _ := tr.lookup(tt.path, &ps)
+		if ok != (tt.ps != nil) || ok && !equalTreeParams(treeParamPairs(&ps), tt.ps) {
+			t.Errorf("%s on %s: lookup = %v %q, want %v %q", tt.pattern, tt.path, ok, treeParamPairs(&ps), tt.ps != nil, tt.ps)
+		}
+		if ok {
+			continue
+		}
+		fixed, found := tr.lookupCaseInsensitive(tt.path, true)
+		if found != (tt.redirect != "") || fixed != tt.redirect {
+			t.Errorf("%s on %s: lookupCaseInsensitive = %q, %v; want %q", tt.pattern, tt.path, fixed, found, tt.redirect)
+		}
+	}
+
+	// The examples of priority.
+	tr := newTestTree(t, []string{"/qr/static.png", "/qr/:code.png", "/qr/:code.jpg", "/qr/:code", "/files/:base.:ext", "/files/:base.tar.gz"})
+	for path, want := range map[string]string{
+		"/qr/static.png":    "/qr/static.png",
+		"/qr/a.png":         "/qr/:code.png",
+		"/qr/a.gif":         "/qr/:code",
+		"/files/a.tar.gz":   "/files/:base.tar.gz",
+		"/files/x.y.tar.gz": "/files/:base.:ext",
+	} {
+		if r, _, _ := tr.lookup(path, &ps); r != want {
+			t.Errorf("lookup(%q) = %q, want %q", path, r, want)
+		}
+	}
+}
