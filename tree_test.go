@@ -1189,6 +1189,17 @@ func BenchmarkTreeLookup(b *testing.B) {
 			}
 		})
 	}
+	b.Run("case=suffix", func(b *testing.B) {
+		tr := newTestTree(b, suffixRoutes)
+		var ps params
+		if r, _, _ := tr.lookup("/files/x.y.tar.gz", &ps); r != "/files/:base.:ext" {
+			b.Fatalf("lookup found %q", r)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.lookup("/files/x.y.tar.gz", &ps)
+		}
+	})
 	b.Run("case=rest50", func(b *testing.B) {
 		tr := newTestTree(b, rest50Routes)
 		var ps params
