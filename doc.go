@@ -44,28 +44,54 @@
 //
 // # Routes
 //
-// Patterns follow httprouter's syntax. Matching works on the raw path, one
-// segment at a time, so an encoded slash never splits a segment; parameter
-// values are then percent-decoded.
+// Patterns follow httprouter's syntax, and a parameter may be followed by
+// static text inside its segment. A parameter name is a run of letters,
+// digits and '_'. Matching works on the raw path, one segment at a time, so
+// an encoded slash never splits a segment; static text matches an escape
+// as the byte it encodes (but never "%2F"); parameter values are then
+// percent-decoded.
 //
-//	pattern          path                  match   parameters
-//	/users           /users                yes
-//	/users           /users/               no      (redirected to /users)
-//	/users/:id       /users/42             yes     id = "42"
-//	/users/:id       /users/               no
-//	/users/:id       /users/42/orders      no
-//	/users/:id       /users/a%2Fb          yes     id = "a/b"
-//	/users/new       /users/new            yes     (static wins over :id)
-//	/users/:id/x     /users/new/x          yes     id = "new" (backtracking)
-//	/café            /caf%C3%A9            yes     (an encoded static segment matches)
-//	/files/*path     /files/               yes     path = "/"
-//	/files/*path     /files/a/b.txt        yes     path = "/a/b.txt"
-//	/files/*path     /files                no      (redirected to /files/)
+//	pattern            path                  match   parameters
+//	/users             /users                yes
+//	/users             /users/               no      (redirected to /users)
+//	/users/:id         /users/42             yes     id = "42"
+//	/users/:id         /users/               no
+//	/users/:id         /users/42/orders      no
+//	/users/:id         /users/a%2Fb          yes     id = "a/b"
+//	/users/new         /users/new            yes     (static wins over :id)
+//	/users/:id/x       /users/new/x          yes     id = "new" (backtracking)
+//	/café              /caf%C3%A9            yes     (an encoded static segment matches)
+//	/files/*path       /files/               yes     path = "/"
+//	/files/*path       /files/a/b.txt        yes     path = "/a/b.txt"
+//	/files/*path       /files                no      (redirected to /files/)
+//	/qr/:code.png      /qr/abc.png           yes     code = "abc"
+//	/qr/:code.png      /qr/abc               no
+//	/qr/:code.png      /qr/.png              no      (a value is never empty)
+//	/qr/:code.png      /qr/a.png.png         yes     code = "a.png" (the text ends the segment)
+//	/qr/:code.png      /qr/abc%2Epng         yes     code = "abc" (%2E is a static '.')
+//	/qr/:code.png      /qr/abc.PNG           no      (redirected to /qr/abc.png)
+//	/v1/:name.json     /v1/report.json/      no      (redirected to /v1/report.json)
+//	/files/:base.:ext  /files/a.tar.gz       yes     base = "a", ext = "tar.gz"
+//	/files/:base.:ext  /files/a%2F.b         yes     base = "a/", ext = "b"
+//	/files/:base.:ext  /files/a.             no
+//	/flights/:from-:to /flights/LAX-SFO      yes     from = "LAX", to = "SFO"
 //
-// A static segment, a parameter and a catch-all may share a position; a
-// lookup tries them in that order. Two parameters with different names at
-// one position, a catch-all that is not last, and a route registered twice
-// make Handle panic, quoting the pattern.
+// A parameter followed by static text and then another parameter ends at
+// the first occurrence of that text after its first byte; the last
+// parameter of a segment ends where the static text after it ends the
+// segment. Two wildcards in one segment need static text between them.
+//
+// Static text, a parameter and a catch-all may share a position; a lookup
+// tries them in that order, and a parameter tries its shortest value first,
+// then the longer of two static texts that follow it at one place. So with
+// /qr/static.png, /qr/:code.png, /qr/:code.jpg and /qr/:code registered,
+// /qr/static.png is the static route, /qr/a.png goes to /qr/:code.png,
+// /qr/a.gif to /qr/:code with code = "a.gif"; with /files/:base.:ext and
+// /files/:base.tar.gz, /files/a.tar.gz goes to the second, but
+// /files/x.y.tar.gz to the first (base "x" is shorter than "x.y"). Two
+// parameters with different names at one position, a parameter and a
+// catch-all at one position, a catch-all that is not last, and a route
+// registered twice make Handle panic, quoting the pattern.
 //
 // # The wire
 //

@@ -7,20 +7,37 @@ import (
 	"unicode/utf8"
 )
 
-// Route patterns follow httprouter's syntax:
+// Route patterns follow httprouter's syntax, with one addition:
 //
 //	/users/:id     ":id" matches one non-empty path segment (up to the next '/')
+//	/qr/:code.png  a parameter followed by static text in its segment
 //	/files/*path   "*path" matches the rest of the path, including the '/'
 //	               before it, so "/files/" gives "/" and "/files/a/b" gives "/a/b"
 //
-// A parameter may start after other characters of its segment
-// ("/user_:name"), a catch-all only right after a '/' and only at the end of
-// the pattern. Static text, a parameter and a catch-all may branch off at the
-// same position ("/users/new" beside "/users/:id", "/files/list" beside
-// "/files/*path"): a lookup tries the static branch first, then the
-// parameter, then the catch-all, and backs up to the next one when a branch
-// does not lead to a route, so "/users/new/x" still reaches "/users/:id/x".
-// Two different parameter names, or a parameter and a catch-all, at the same
+// A parameter name is a run of letters, digits and '_'; the first other
+// character ends it. A parameter may start after other characters of its
+// segment ("/user_:name") and may be followed by static text in it
+// ("/qr/:code.png", "/files/:base.:ext"); two parameters in one segment must
+// be separated by static text. A parameter followed by static text and then
+// another parameter ends at the first occurrence of that text after its
+// first byte; the last parameter of a segment followed by static text ends
+// where that text ends the segment. That is the leftmost shortest value
+// with which the pattern matches: "/files/:base.:ext" gives base "a" and ext
+// "tar.gz" for "/files/a.tar.gz", "/qr/:code.png" gives code "a.png" for
+// "/qr/a.png.png".
+//
+// A catch-all only follows a '/' and only ends the pattern. Static text, a
+// parameter and a catch-all may branch off at the same position
+// ("/users/new" beside "/users/:id", "/files/list" beside "/files/*path"),
+// and so may the texts that follow one parameter ("/qr/:code",
+// "/qr/:code.png", "/qr/:code.jpg"). A lookup tries the static branch first,
+// then the parameter, then the catch-all; a parameter tries its shortest
+// value first, and at equal values the longer static text that follows it.
+// It backs up to the next choice when a branch does not lead to a route, so
+// "/users/new/x" still reaches "/users/:id/x". Put differently, among the
+// routes that match a path the one that reads static text at the first
+// byte where they differ wins, and a parameter wins over a catch-all. Two
+// different parameter names, or a parameter and a catch-all, at the same
 // position are a conflict.
 
 // maxParams is the most wildcards (parameters and catch-all) one pattern may
@@ -78,10 +95,12 @@ func (p *params) truncate(n int) {
 //
 // The zero tree is empty and ready to use. add must not run concurrently with
 // anything else; once every route is added, lookup and lookupCaseInsensitive
-// are safe for concurrent use. Backtracking never tries a node twice: a
-// lookup visits each node at most once per pass (a miss takes a second pass
-// for the trailing-slash hint), so its cost is bounded by the size of the
-// tree whatever the path.
+// are safe for concurrent use. Backtracking never tries a node twice,
+// except a node for the static text after a parameter, which is tried at
+// most at two places: a lookup visits each node at most once per pass (a
+// miss takes a second pass for the trailing-slash hint), so its cost is
+// bounded by the size of the tree, times the length of a segment where
+// static text after a parameter must be searched for, whatever the path.
 type tree[T any] struct {
 	root node[T] // prefix "": every pattern begins below it, with '/'
 }
@@ -105,6 +124,13 @@ type node[T any] struct {
 	// nodes beginning with '/'.
 	param *node[T]
 
+	// suffixes, on a parameter node only, are the nodes for the static texts
+	// that follow the parameter inside its segment, one per distinct text:
+	// each prefix is the whole text up to the next parameter, the next '/'
+	// or the end of the pattern. Such a node has static children beginning
+	// with '/', a value, a param, or several of them; it is never split.
+	suffixes []*node[T]
+
 	// catchAll is the "*name" node, set only when prefix ends with '/'. It
 	// matches the rest of the path from that '/' on and is always a leaf
 	// with a value.
@@ -120,20 +146,31 @@ type node[T any] struct {
 //
 // add panics, with a message quoting pattern (and, for a conflict, an
 // existing pattern), if pattern does not begin with '/'; if a wildcard has
-// an empty name or holds a second ':' or '*'; if a catch-all is not at the
-// end or does not directly follow a '/'; if pattern has more than maxParams
-// wildcards; if it is already registered; or if it puts a parameter where an
-// existing pattern has a parameter of another name or a catch-all, or a
+// an empty name, a parameter is directly followed by another wildcard, or a
+// catch-all name holds a ':' or '*'; if a catch-all is not at the end or
+// does not directly follow a '/'; if pattern has more than maxParams
+// wildcards; if it is already registered; or if it puts a parameter where
+// an existing pattern has a parameter of another name or a catch-all, or a
 // catch-all where one has a parameter or another catch-all. A pattern that
 // panics leaves the tree as it was.
 func (t *tree[T]) add(pattern string, value T) {
 	parts := parsePattern(pattern)
 	t.check(pattern, parts)
 	n := &t.root
-	for _, part := range parts {
+	for i, part := range parts {
 		switch part.kind {
 		case partStatic:
-			n = n.insertStatic(part.text, pattern)
+			text := part.text
+			if i > 0 && parts[i-1].kind == partParam {
+				var suffix string
+				suffix, text = cutSegment(text)
+				if suffix != "" {
+					n = n.suffixNode(suffix, pattern)
+				}
+			}
+			if text != "" {
+				n = n.insertStatic(text, pattern)
+			}
 		case partParam:
 			if n.param == nil {
 				n.param = &node[T]{name: part.text, pattern: pattern}
@@ -149,6 +186,28 @@ func (t *tree[T]) add(pattern string, value T) {
 	n.pattern = pattern
 }
 
+// cutSegment splits the static text s that follows a parameter into the
+// part inside the parameter's segment and the rest, from the next '/' on.
+func cutSegment(s string) (suffix, rest string) {
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		return s[:i], s[i:]
+	}
+	return s, ""
+}
+
+// suffixNode returns the suffix node of the parameter node n for the static
+// text s, adding one if n has none.
+func (n *node[T]) suffixNode(s, pattern string) *node[T] {
+	for _, c := range n.suffixes {
+		if c.prefix == s {
+			return c
+		}
+	}
+	c := &node[T]{prefix: s, pattern: pattern}
+	n.suffixes = append(n.suffixes, c)
+	return c
+}
+
 // check panics if pattern, parsed into parts, conflicts with a registered
 // pattern. It follows the parts through the existing nodes without changing
 // anything; once the pattern leaves the existing nodes, nothing is left to
@@ -156,10 +215,29 @@ func (t *tree[T]) add(pattern string, value T) {
 func (t *tree[T]) check(pattern string, parts []patternPart) {
 	n := &t.root
 	k := 0 // bytes of n.prefix matched so far
-	for _, part := range parts {
+	for i, part := range parts {
 		switch part.kind {
 		case partStatic:
-			for s := part.text; s != ""; {
+			s := part.text
+			if i > 0 && parts[i-1].kind == partParam {
+				// n is the parameter node.
+				var suffix string
+				suffix, s = cutSegment(s)
+				if suffix != "" {
+					var c *node[T]
+					for _, sn := range n.suffixes {
+						if sn.prefix == suffix {
+							c = sn
+							break
+						}
+					}
+					if c == nil {
+						return
+					}
+					n, k = c, len(c.prefix)
+				}
+			}
+			for s != "" {
 				if k < len(n.prefix) {
 					if n.prefix[k] != s[0] {
 						return
@@ -281,10 +359,11 @@ func (n *node[T]) staticChild(c byte) *node[T] {
 // '/' (and is not "/"), added otherwise.
 //
 // Matching goes segment by segment on the raw text: a parameter ends at the
-// next '/' of rawPath, never at an encoded "%2F". In static text a valid
-// escape stands for the byte it encodes ("/caf%C3%A9" matches "/café"),
-// except "%2F", which never matches a '/' of a pattern; a '%' that does not
-// start a valid escape stands for itself.
+// next '/' of rawPath, never at an encoded "%2F", or where static text that
+// follows it in its segment matches. In static text a valid escape stands
+// for the byte it encodes ("/caf%C3%A9" matches "/café", "/qr/a%2Epng"
+// matches "/qr/:code.png"), except "%2F", which never matches a '/' of a
+// pattern; a '%' that does not start a valid escape stands for itself.
 //
 // lookup allocates nothing, except one string for each parameter value that
 // holds an escape.
@@ -385,6 +464,11 @@ func (n *node[T]) match(path string, i int, esc, slash bool, ps *params) *node[T
 			}
 			if end > i {
 				k := ps.n
+				if p.suffixes != nil {
+					if m := p.matchSuffixes(path, i, end, esc, slash, ps); m != nil {
+						return m
+					}
+				}
 				ps.push(p.name, path[i:end])
 				if n.catchAll == nil {
 					n, i = p, end
@@ -402,6 +486,132 @@ func (n *node[T]) match(path string, i int, esc, slash bool, ps *params) *node[T
 		}
 		return nil
 	}
+}
+
+// matchSuffixes matches the static texts that can follow the parameter
+// node p inside the segment path[i:end], and what follows them. It returns
+// the node holding the value of the route that matches, or nil, like
+// match; on a match ps holds p's value path[i:q] and the parameters after
+// it.
+//
+// Each suffix node gives at most two places q where p's value can end: the
+// first occurrence of its text after path[i] when a parameter follows the
+// text, and the place where the text ends the segment when the segment may
+// end there. They are tried in order of q, and at one q the longer text
+// first, which is the order of the routes' priority.
+func (p *node[T]) matchSuffixes(path string, i, end int, esc, slash bool, ps *params) *node[T] {
+	k := ps.n
+	last := suffixCandidate{q: -1}
+	for {
+		next := suffixCandidate{q: -1}
+		for j, s := range p.suffixes {
+			fq, lq := s.suffixEnds(path, i, end, esc)
+			for _, q := range [2]int{fq, lq} {
+				if c := (suffixCandidate{q, len(s.prefix), j}); q >= 0 && last.before(c) && (next.q < 0 || c.before(next)) {
+					next = c
+				}
+			}
+		}
+		if next.q < 0 {
+			return nil
+		}
+		ps.push(p.name, path[i:next.q])
+		if m := p.suffixes[next.idx].match(path, next.q, esc, slash, ps); m != nil {
+			return m
+		}
+		ps.truncate(k)
+		last = next
+	}
+}
+
+// suffixCandidate is a place where a parameter can end: at q, before the
+// text, len bytes long, of its suffix node number idx.
+type suffixCandidate struct{ q, len, idx int }
+
+// before reports whether a is tried before b: the earlier place first, at
+// one place the longer text first, and then the text added first.
+func (a suffixCandidate) before(b suffixCandidate) bool {
+	if a.q != b.q {
+		return a.q < b.q
+	}
+	if a.len != b.len {
+		return a.len > b.len
+	}
+	return a.idx < b.idx
+}
+
+// suffixEnds returns where in the segment path[i:end] the parameter before
+// the suffix node s can end, -1 for none: first, the first occurrence of
+// s.prefix after path[i], if a parameter follows s; last, where s.prefix
+// ends the segment after path[i], if the segment may end after s. With
+// esc set, escapes in path stand for the bytes they encode, as in static
+// text.
+func (s *node[T]) suffixEnds(path string, i, end int, esc bool) (first, last int) {
+	first, last = -1, -1
+	t := s.prefix
+	if s.param != nil {
+		if !esc {
+			if j := strings.Index(path[i+1:end], t); j >= 0 {
+				first = i + 1 + j
+			}
+		} else {
+			for q := i + escapeSize(path, i); q < end; q += escapeSize(path, q) {
+				if _, n := matchEscaped(path, q, t); n == len(t) {
+					first = q
+					break
+				}
+			}
+		}
+	}
+	if s.hasValue || s.children != nil {
+		if !esc {
+			if q := end - len(t); q > i && path[q:end] == t {
+				last = q
+			}
+		} else if q, ok := matchEscapedEnd(path, i, end, t); ok {
+			last = q
+		}
+	}
+	return first, last
+}
+
+// escapeSize returns how many bytes of path the byte at path[i] takes: 3
+// for a valid escape, else 1.
+func escapeSize(path string, i int) int {
+	if _, ok := unescapeAt(path, i); ok {
+		return 3
+	}
+	return 1
+}
+
+// matchEscapedEnd matches the static text t against the end of
+// path[i:end], backwards, where a valid escape stands for the byte it
+// encodes, except "%2F", which never matches. It returns where the match
+// starts, which must be after i.
+//
+// An escape can be told from the end: a '%' is never a hex digit, so the
+// three bytes before path[j] are an escape exactly when unescapeAt says so.
+func matchEscapedEnd(path string, i, end int, t string) (q int, ok bool) {
+	j := end
+	for k := len(t) - 1; k >= 0; k-- {
+		if j <= i {
+			return 0, false
+		}
+		c, size := path[j-1], 1
+		if j-3 >= i {
+			if d, valid := unescapeAt(path, j-3); valid {
+				if d == '/' {
+					return 0, false
+				}
+				c, size = d, 3
+			}
+		}
+		if c != t[k] {
+			return 0, false
+		}
+		j -= size
+	}
+	return j, j > i
 }
 
 // escapedByte returns the byte that static text must have to match the
@@ -543,6 +753,26 @@ func (n *node[T]) matchFold(path string, i, k int, out []byte) ([]byte, bool) {
 			end += i
 		}
 		if end > i {
+			// The texts that can follow p, in the order of matchSuffixes.
+			last := suffixCandidate{q: -1}
+			for {
+				next := suffixCandidate{q: -1}
+				for j, s := range p.suffixes {
+					fq, lq := s.foldEnds(path, i, end)
+					for _, q := range [2]int{fq, lq} {
+						if c := (suffixCandidate{q, len(s.prefix), j}); q >= 0 && last.before(c) && (next.q < 0 || c.before(next)) {
+							next = c
+						}
+					}
+				}
+				if next.q < 0 {
+					break
+				}
+				if res, ok := p.suffixes[next.idx].matchFold(path, next.q, 0, append(out, path[i:next.q]...)); ok {
+					return res, true
+				}
+				last = next
+			}
 			if res, ok := p.matchFold(path, end, 0, append(out, path[i:end]...)); ok {
 				return res, true
 			}
@@ -552,6 +782,65 @@ func (n *node[T]) matchFold(path string, i, k int, out []byte) ([]byte, bool) {
 		return append(out, path[i:]...), true
 	}
 	return nil, false
+}
+
+// foldEnds is suffixEnds ignoring case, for matchFold: first is the first
+// place after path[i] where s.prefix occurs in the segment path[i:end] in
+// any case, if a parameter follows s; last is the first place after path[i]
+// where it occurs and ends the segment, if the segment may end after s.
+func (s *node[T]) foldEnds(path string, i, end int) (first, last int) {
+	first, last = -1, -1
+	wantFirst, wantLast := s.param != nil, s.hasValue || s.children != nil
+	for q := i + escapeSize(path, i); q < end && (wantFirst || wantLast); q += escapeSize(path, q) {
+		j, ok := foldPrefix(path, q, s.prefix)
+		if !ok {
+			continue
+		}
+		if wantFirst {
+			first, wantFirst = q, false
+		}
+		if wantLast && j == end {
+			last, wantLast = q, false
+		}
+	}
+	return first, last
+}
+
+// foldPrefix matches the static text t against path[q:] character by
+// character, ignoring case as matchFold does, and returns the index in path
+// after the match.
+func foldPrefix(path string, q int, t string) (int, bool) {
+	for t != "" {
+		buf, nb, size := nextChar(path, q)
+		if size == 0 {
+			return 0, false
+		}
+		b := buf[:nb]
+		r, w := utf8.DecodeRuneInString(t)
+		if r == utf8.RuneError && w <= 1 {
+			w = 1
+		}
+		if string(b) != t[:w] {
+			pr, pw := utf8.DecodeRune(b)
+			if r == utf8.RuneError || pr == utf8.RuneError && pw <= 1 || !foldEqual(pr, r) {
+				return 0, false
+			}
+		}
+		q += size
+		t = t[w:]
+	}
+	return q, true
+}
+
+// foldEqual reports whether a and b are equal under Unicode simple case
+// folding.
+func foldEqual(a, b rune) bool {
+	for r := unicode.SimpleFold(a); r != a; r = unicode.SimpleFold(r) {
+		if r == b {
+			return true
+		}
+	}
+	return a == b
 }
 
 // walk follows the bytes b through static text from k bytes into n's
@@ -651,21 +940,31 @@ func parsePattern(pattern string) []patternPart {
 		if i > 0 {
 			parts = append(parts, patternPart{partStatic, s[:i]})
 		}
-		end := strings.IndexByte(s[i:], '/')
-		if end < 0 {
+		var end int
+		if s[i] == ':' {
+			end = i + 1 + nameLen(s[i+1:])
+		} else if end = strings.IndexByte(s[i:], '/'); end < 0 {
 			end = len(s)
 		} else {
 			end += i
 		}
 		wildcard, name := s[i:end], s[i+1:end]
-		if strings.ContainsAny(name, ":*") {
-			panic("alb: wildcard " + strconv.Quote(wildcard) + " in pattern " + strconv.Quote(pattern) +
-				" holds more than one ':' or '*': only one wildcard per path segment is allowed")
-		}
 		if name == "" {
+			if s[i] == ':' {
+				wildcard = ":"
+			}
 			panic("alb: wildcard " + strconv.Quote(wildcard) + " in pattern " + strconv.Quote(pattern) + " has an empty name")
 		}
-		if s[i] == '*' {
+		if s[i] == ':' {
+			if end < len(s) && (s[end] == ':' || s[end] == '*') {
+				panic("alb: parameter " + strconv.Quote(wildcard) + " in pattern " + strconv.Quote(pattern) +
+					" is directly followed by another wildcard: separate them with static text")
+			}
+		} else {
+			if strings.ContainsAny(name, ":*") {
+				panic("alb: catch-all " + strconv.Quote(wildcard) + " in pattern " + strconv.Quote(pattern) +
+					" holds a second ':' or '*'")
+			}
 			if end < len(s) {
 				panic("alb: catch-all " + strconv.Quote(wildcard) + " in pattern " + strconv.Quote(pattern) +
 					" is not at the end of the pattern")
@@ -682,4 +981,23 @@ func parsePattern(pattern string) []patternPart {
 		s = s[end:]
 	}
 	return parts
+}
+
+// nameLen returns the length of the parameter name at the start of s: the
+// letters, digits and '_' it begins with.
+func nameLen(s string) int {
+	n := 0
+	for n < len(s) {
+		r, size := rune(s[n]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[n:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				break
+			}
+		} else if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_') {
+			break
+		}
+		n += size
+	}
+	return n
 }

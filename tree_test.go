@@ -1,11 +1,13 @@
 package alb
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -343,9 +345,22 @@ var treePanicTests = []struct {
 	{nil, "/files/*path/x", []string{`pattern "/files/*path/x"`, `"*path"`, "not at the end"}},
 	{nil, "/files/*path/", []string{`pattern "/files/*path/"`, "not at the end"}},
 	{nil, "/files*path", []string{`pattern "/files*path"`, `"*path"`, "does not directly follow a '/'"}},
-	{nil, "/:a:b", []string{`pattern "/:a:b"`, "only one wildcard per path segment"}},
-	{nil, "/:a*b/", []string{`pattern "/:a*b/"`, "only one wildcard per path segment"}},
-	{nil, "/x/*a:b", []string{`pattern "/x/*a:b"`, "only one wildcard per path segment"}},
+	{nil, "/:a:b", []string{`parameter ":a" in pattern "/:a:b"`, "directly followed by another wildcard"}},
+	{nil, "/:a*b/", []string{`pattern "/:a*b/"`, "directly followed by another wildcard"}},
+	{nil, "/x.:a:b.png", []string{`parameter ":a" in pattern "/x.:a:b.png"`, "directly followed by another wildcard"}},
+	{nil, "/:a.*b", []string{`catch-all "*b" in pattern "/:a.*b"`, "does not directly follow a '/'"}},
+	{nil, "/x/*a:b", []string{`catch-all "*a:b" in pattern "/x/*a:b"`, "holds a second ':' or '*'"}},
+	{nil, "/qr/:.png", []string{`wildcard ":" in pattern "/qr/:.png"`, "empty name"}},
+	{nil, "/qr/:-x", []string{`pattern "/qr/:-x"`, "empty name"}},
+	{[]string{"/files/:base.:ext"}, "/files/:base.:type", []string{
+		`parameter ":type" in pattern "/files/:base.:type"`, `conflicts with parameter ":ext" of existing pattern "/files/:base.:ext"`}},
+	{[]string{"/qr/:code.png"}, "/qr/:id.jpg", []string{
+		`parameter ":id" in pattern "/qr/:id.jpg"`, `conflicts with parameter ":code" of existing pattern "/qr/:code.png"`}},
+	{[]string{"/files/*path"}, "/files/:name.txt", []string{
+		`parameter ":name" in pattern "/files/:name.txt"`, `conflicts with catch-all "*path" of existing pattern "/files/*path"`}},
+	{[]string{"/qr/:code.png"}, "/qr/:code.png", []string{`pattern "/qr/:code.png" is already registered`}},
+	{[]string{"/qr/:code.png/x", "/qr/:code.png"}, "/qr/:code.png", []string{`pattern "/qr/:code.png" is already registered`}},
+	{[]string{"/f/:a.:b", "/f/:a.:b.gz"}, "/f/:a.:b", []string{`pattern "/f/:a.:b" is already registered`}},
 	{nil, strings.Repeat("/:p", maxParams+1), []string{"more than 32 wildcards"}},
 	{nil, strings.Repeat("/:p", maxParams) + "/*rest", []string{"more than 32 wildcards"}},
 	{[]string{"/users/:id"}, "/users/:name", []string{
@@ -432,6 +447,9 @@ func TestTreeAddAccepts(t *testing.T) {
 		{"/x:a", "/x/*rest"},
 		{"/:a/:b", "/:a/b", "/a/:b", "/a/b"},
 		{"/a/:id/:id"},
+		{"/qr/:code", "/qr/:code.png", "/qr/:code.jpg", "/qr/static.png", "/qr/:code.png/x", "/qr/:code/x"},
+		{"/files/:base.:ext", "/files/:base.", "/files/:base.tar.gz", "/files/:base", "/files/list"},
+		{"/f/:a-:b", "/f/:a.:b", "/f/:a.:b-:c.txt"},
 	}
 	for _, routes := range sets {
 		tr := new(tree[string])
@@ -1044,10 +1062,11 @@ func TestTreeMatchesHTTPRouter(t *testing.T) {
 	}
 }
 
-// FuzzTree registers a set of patterns, one a line, in httprouter and in the
-// tree; when httprouter accepts them all, the tree must too, and both must
-// give the same answers (lookup and fixed path) for the path and for paths
-// built from the patterns.
+// FuzzTree registers a set of patterns, one a line, in the tree, in
+// regexpOracle and, when none has static text after a parameter in its
+// segment, in httprouter; when httprouter accepts them all, the tree must
+// too. Their answers (lookup, trailing-slash hint and fixed path) must
+// agree for the path and for paths built from the patterns.
 func FuzzTree(f *testing.F) {
 	f.Add("/users/:id\n/users/:id/posts\n/files/*path\n/", "/users/42/posts/")
 	f.Add("/a/b\n/ac", "/a/")
@@ -1055,6 +1074,9 @@ func FuzzTree(f *testing.F) {
 	f.Add("/:a\n/:a/b/", "/x/b")
 	f.Add("/doc/\n/doc/go_faq.html\n/doc/go1.html\n/α\n/β", "/DOC/GO1.HTML")
 	f.Add("/cmd/:tool/:sub\n/cmd/:tool/\n/info/:user/project/:project", "/cmd/v%65t/a%2Fb")
+	f.Add("/qr/:code\n/qr/:code.png\n/qr/:code.jpg\n/qr/static.png", "/qr/a.png.png")
+	f.Add("/files/:base.:ext\n/files/:base.tar.gz\n/files/list", "/files/x.y.tar.gz")
+	f.Add("/flights/:from-:to\n/d/:a.:b/", "/FLIGHTS/a-b-c")
 	f.Fuzz(func(t *testing.T, patterns, path string) {
 		lines := strings.Split(patterns, "\n")
 		if len(lines) > 16 {
@@ -1064,32 +1086,43 @@ func FuzzTree(f *testing.F) {
 		// The tree must never panic on a lookup, whatever it holds.
 		tr := new(tree[string])
 		var accepted []string
+		suffix := false
 		for _, l := range lines {
 			if addPanic(tr, l) == nil {
 				accepted = append(accepted, l)
 			}
+			suffix = suffix || usesSuffix(l)
 		}
 		var ps params
 		tr.lookup(path, &ps)
 		tr.lookupCaseInsensitive(path, true)
 
-		o, ok := newRouterOracle(lines)
+		paths := []string{path, toggleTrailingSlash(path)}
+		for _, l := range accepted {
+			for _, p := range []string{instantiatePattern(l, "v", "/r"), instantiatePattern(l, "x", ""), instantiatePattern(l, "a.b-c", "")} {
+				paths = append(paths, p, toggleTrailingSlash(p))
+			}
+		}
+		o := newRegexpOracle(accepted)
+		for _, p := range paths {
+			compareTreeWithRegexp(t, tr, o, accepted, p)
+			compareTreeWithRegexp(t, tr, o, accepted, strings.ToUpper(p))
+		}
+
+		if suffix {
+			return
+		}
+		h, ok := newRouterOracle(lines)
 		if !ok {
 			return
 		}
 		if len(accepted) != len(lines) {
 			t.Fatalf("httprouter accepts %q, the tree only %q", lines, accepted)
 		}
-		paths := []string{path, toggleTrailingSlash(path)}
-		for _, l := range lines {
-			for _, p := range []string{instantiatePattern(l, "v", "/r"), instantiatePattern(l, "x", "")} {
-				paths = append(paths, p, toggleTrailingSlash(p))
-			}
-		}
 		for _, p := range paths {
-			compareTreeWithRouter(t, tr, o, p, nil)
-			compareFixedPathWithRouter(t, tr, o, p)
-			compareFixedPathWithRouter(t, tr, o, strings.ToUpper(p))
+			compareTreeWithRouter(t, tr, h, p, nil)
+			compareFixedPathWithRouter(t, tr, h, p)
+			compareFixedPathWithRouter(t, tr, h, strings.ToUpper(p))
 		}
 	})
 }
@@ -1156,6 +1189,17 @@ func BenchmarkTreeLookup(b *testing.B) {
 			}
 		})
 	}
+	b.Run("case=suffix", func(b *testing.B) {
+		tr := newTestTree(b, suffixRoutes)
+		var ps params
+		if r, _, _ := tr.lookup("/files/x.y.tar.gz", &ps); r != "/files/:base.:ext" {
+			b.Fatalf("lookup found %q", r)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.lookup("/files/x.y.tar.gz", &ps)
+		}
+	})
 	b.Run("case=rest50", func(b *testing.B) {
 		tr := newTestTree(b, rest50Routes)
 		var ps params
@@ -1168,4 +1212,562 @@ func BenchmarkTreeLookup(b *testing.B) {
 			}
 		}
 	})
+}
+
+// suffixRoutes use static text after a parameter inside its segment.
+var suffixRoutes = []string{
+	"/qr/:code",
+	"/qr/:code.png",
+	"/qr/:code.jpg",
+	"/qr/static.png",
+	"/qr/:code.png/info",
+	"/v1/:name.json",
+	"/files/:base.:ext",
+	"/files/:base.tar.gz",
+	"/files/list",
+	"/flights/:from-:to",
+	"/d/:a.:b/",
+	"/img_:id@2x.png",
+}
+
+// suffixLookupTests are lookups in suffixRoutes, as treeLookupTests.
+var suffixLookupTests = []struct {
+	path  string
+	route string
+	ps    []treeParam
+	tsr   bool
+}{
+	{"/qr/abc.png", "/qr/:code.png", []treeParam{{"code", "abc"}}, false},
+	{"/qr/abc", "/qr/:code", []treeParam{{"code", "abc"}}, false},
+	{"/qr/abc.jpg", "/qr/:code.jpg", []treeParam{{"code", "abc"}}, false},
+	{"/qr/abc.gif", "/qr/:code", []treeParam{{"code", "abc.gif"}}, false},
+	{"/qr/static.png", "/qr/static.png", nil, false},
+	{"/qr/static.jpg", "/qr/:code.jpg", []treeParam{{"code", "static"}}, false},
+	{"/qr/static", "/qr/:code", []treeParam{{"code", "static"}}, false},
+	{"/qr/.png", "/qr/:code", []treeParam{{"code", ".png"}}, false},
+	{"/qr/a.png.png", "/qr/:code.png", []treeParam{{"code", "a.png"}}, false},
+	{"/qr/a.png.jpg", "/qr/:code.jpg", []treeParam{{"code", "a.png"}}, false},
+	{"/qr/a.PNG", "/qr/:code", []treeParam{{"code", "a.PNG"}}, false},
+	{"/qr/abc.png/info", "/qr/:code.png/info", []treeParam{{"code", "abc"}}, false},
+	{"/qr/abc.png/", "", nil, true},
+	{"/qr/abc/", "", nil, true},
+	{"/qr/abc.png/info/", "", nil, true},
+	{"/qr/abc/info", "", nil, false},
+	{"/qr/abc%2Epng", "/qr/:code.png", []treeParam{{"code", "abc"}}, false},
+	{"/qr/abc%2epng", "/qr/:code.png", []treeParam{{"code", "abc"}}, false},
+	{"/qr/abc.p%6Eg", "/qr/:code.png", []treeParam{{"code", "abc"}}, false},
+	{"/qr/a%2Fb.png", "/qr/:code.png", []treeParam{{"code", "a/b"}}, false},
+	{"/qr/a.png%2F", "/qr/:code", []treeParam{{"code", "a.png/"}}, false},
+	{"/qr/%2E.png", "/qr/:code.png", []treeParam{{"code", "."}}, false},
+	{"/qr/%2Epng", "/qr/:code", []treeParam{{"code", ".png"}}, false},
+	{"/qr/%zz.png", "/qr/:code.png", []treeParam{{"code", "%zz"}}, false},
+	{"/qr/a.png%", "/qr/:code", []treeParam{{"code", "a.png%"}}, false},
+
+	{"/v1/report.json", "/v1/:name.json", []treeParam{{"name", "report"}}, false},
+	{"/v1/report", "", nil, false},
+	{"/v1/.json", "", nil, false},
+	{"/v1/a.json.json", "/v1/:name.json", []treeParam{{"name", "a.json"}}, false},
+	{"/v1/report.json/", "", nil, true},
+
+	{"/files/a.tar.gz", "/files/:base.tar.gz", []treeParam{{"base", "a"}}, false},
+	{"/files/a.txt", "/files/:base.:ext", []treeParam{{"base", "a"}, {"ext", "txt"}}, false},
+	{"/files/x.y.tar.gz", "/files/:base.:ext", []treeParam{{"base", "x"}, {"ext", "y.tar.gz"}}, false},
+	{"/files/list", "/files/list", nil, false},
+	{"/files/list.txt", "/files/:base.:ext", []treeParam{{"base", "list"}, {"ext", "txt"}}, false},
+	{"/files/a", "", nil, false},
+	{"/files/a.", "", nil, false},
+	{"/files/.a", "", nil, false},
+	{"/files/..a", "/files/:base.:ext", []treeParam{{"base", "."}, {"ext", "a"}}, false},
+	{"/files/a%2Etar.gz", "/files/:base.tar.gz", []treeParam{{"base", "a"}}, false},
+	{"/files/a%2Eb", "/files/:base.:ext", []treeParam{{"base", "a"}, {"ext", "b"}}, false},
+	{"/files/a%2F.b", "/files/:base.:ext", []treeParam{{"base", "a/"}, {"ext", "b"}}, false},
+	{"/files/a.txt/", "", nil, true},
+
+	{"/flights/LAX-SFO", "/flights/:from-:to", []treeParam{{"from", "LAX"}, {"to", "SFO"}}, false},
+	{"/flights/a-b-c", "/flights/:from-:to", []treeParam{{"from", "a"}, {"to", "b-c"}}, false},
+	{"/flights/--a", "/flights/:from-:to", []treeParam{{"from", "-"}, {"to", "a"}}, false},
+	{"/flights/-a", "", nil, false},
+	{"/flights/a-", "", nil, false},
+
+	{"/d/a.b/", "/d/:a.:b/", []treeParam{{"a", "a"}, {"b", "b"}}, false},
+	{"/d/a.b", "", nil, true},
+	{"/d/a/", "", nil, false},
+
+	{"/img_7@2x.png", "/img_:id@2x.png", []treeParam{{"id", "7"}}, false},
+	{"/img_@2x.png", "", nil, false},
+	{"/img_7.png", "", nil, false},
+}
+
+func TestTreeSuffixLookup(t *testing.T) {
+	tr := newTestTree(t, suffixRoutes)
+	var ps params
+	for _, tt := range suffixLookupTests {
+		route, ok, tsr := tr.lookup(tt.path, &ps)
+		if ok != (tt.route != "") || route != tt.route {
+			t.Errorf("lookup(%q) = %q, %v; want %q", tt.path, route, ok, tt.route)
+			continue
+		}
+		if got := treeParamPairs(&ps); !equalTreeParams(got, tt.ps) {
+			t.Errorf("lookup(%q) params = %q, want %q", tt.path, got, tt.ps)
+		}
+		if tsr != tt.tsr {
+			t.Errorf("lookup(%q) tsr = %v, want %v", tt.path, tsr, tt.tsr)
+		}
+	}
+}
+
+// TestTreeSuffixRegistrationOrder checks that the answers do not depend on
+// the order the routes were added in.
+func TestTreeSuffixRegistrationOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	want := newTestTree(t, suffixRoutes)
+	for range 20 {
+		routes := append([]string(nil), suffixRoutes...)
+		rng.Shuffle(len(routes), func(i, j int) { routes[i], routes[j] = routes[j], routes[i] })
+		tr := newTestTree(t, routes)
+		var ps, wps params
+		for _, tt := range suffixLookupTests {
+			r, ok, tsr := tr.lookup(tt.path, &ps)
+			wr, wok, wtsr := want.lookup(tt.path, &wps)
+			if r != wr || ok != wok || tsr != wtsr || !equalTreeParams(treeParamPairs(&ps), treeParamPairs(&wps)) {
+				t.Fatalf("routes added as %q: lookup(%q) = %q, %v, %v; added as suffixRoutes: %q, %v, %v", routes, tt.path, r, ok, tsr, wr, wok, wtsr)
+			}
+		}
+	}
+}
+
+func TestTreeSuffixCaseInsensitive(t *testing.T) {
+	tr := newTestTree(t, suffixRoutes)
+	tests := []struct {
+		in, out string
+		found   bool
+	}{
+		{"/QR/abc.PNG", "/qr/abc.png", true},
+		{"/QR/abc.Png/INFO", "/qr/abc.png/info", true},
+		{"/QR/ABC/", "/qr/ABC", true},
+		{"/qr/abc.PNG/", "/qr/abc.png", true},
+		{"/V1/Report.JSON", "/v1/Report.json", true},
+		{"/v1/a.JSON.JSON", "/v1/a.JSON.json", true},
+		{"/V1/Report", "", false},
+		{"/FILES/A.TAR.GZ", "/files/A.tar.gz", true},
+		{"/Files/x.Y.Tar.Gz", "/files/x.Y.Tar.Gz", true},
+		{"/FLIGHTS/lax-sfo", "/flights/lax-sfo", true},
+		{"/D/A.B", "/d/A.B/", true},
+		{"/IMG_7@2X.PNG", "/img_7@2x.png", true},
+		{"/img_7%402X%2EPNG", "/img_7@2x.png", true},
+		{"/QR/STATIC.PNG", "/qr/static.png", true},
+	}
+	var ps params
+	for _, tt := range tests {
+		out, found := tr.lookupCaseInsensitive(tt.in, true)
+		if found != tt.found || out != tt.out {
+			t.Errorf("lookupCaseInsensitive(%q, true) = %q, %v; want %q, %v", tt.in, out, found, tt.out, tt.found)
+			continue
+		}
+		if found {
+			if _, ok, _ := tr.lookup(out, &ps); !ok {
+				t.Errorf("lookupCaseInsensitive(%q, true) = %q, which lookup does not find", tt.in, out)
+			}
+		}
+	}
+}
+
+func TestTreeSuffixLookupAllocs(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("allocation counts are not meaningful under -race or -short")
+	}
+	tr := newTestTree(t, suffixRoutes)
+	var ps params
+	for _, tt := range suffixLookupTests {
+		if strings.Contains(tt.path, "%") {
+			continue
+		}
+		if n := testing.AllocsPerRun(100, func() { tr.lookup(tt.path, &ps) }); n != 0 {
+			t.Errorf("lookup(%q): %v allocations, want 0", tt.path, n)
+		}
+	}
+	// A decoded value costs its one string; an escape in static text
+	// nothing.
+	for path, want := range map[string]float64{"/qr/abc%2Epng": 0, "/files/a%2Etar.gz": 0, "/qr/a%2Fb.png": 1, "/qr/%2E.png": 1, "/files/a%2F.b": 1} {
+		if n := testing.AllocsPerRun(100, func() { tr.lookup(path, &ps) }); n != want {
+			t.Errorf("lookup(%q): %v allocations, want %v", path, n, want)
+		}
+	}
+}
+
+// regexpOracle matches a path against each route on its own with a regular
+// expression, independently of the tree, and picks the winner by the
+// documented priority.
+//
+// It works on the path's units: a valid escape is one unit (the byte it
+// encodes, or encodedSlash for "%2F"), every other byte one unit. A unit is
+// written as the rune of the same value, so static text (every byte of it a
+// rune below 256) matches an escape the way the tree's does, and never
+// "%2F". In each segment a parameter is "([^/]+?)", so it takes the shortest
+// value with which the route matches; a catch-all is "(/.*)".
+type regexpOracle struct {
+	routes []regexpRoute
+}
+
+type regexpRoute struct {
+	pattern  string
+	re, fold *regexp.Regexp
+	names    []string
+	catchAll bool // the last group is a catch-all
+}
+
+// encodedSlash is the unit of "%2F": no static text holds it.
+const encodedSlash = 0x100
+
+func newRegexpOracle(patterns []string) *regexpOracle {
+	o := new(regexpOracle)
+	for _, p := range patterns {
+		var b strings.Builder
+		r := regexpRoute{pattern: p}
+		for _, part := range parsePattern(p) {
+			switch part.kind {
+			case partStatic:
+				b.WriteString(regexp.QuoteMeta(latin1(part.text)))
+			case partParam:
+				b.WriteString("([^/]+?)")
+				r.names = append(r.names, part.text)
+			case partCatchAll:
+				// The catch-all takes the '/' before it.
+				expr := b.String()
+				b.Reset()
+				b.WriteString(strings.TrimSuffix(expr, "/"))
+				b.WriteString("(/.*)")
+				r.names = append(r.names, part.text)
+				r.catchAll = true
+			}
+		}
+		r.re = regexp.MustCompile("(?s)^" + b.String() + "$")
+		r.fold = regexp.MustCompile("(?si)^" + b.String() + "$")
+		o.routes = append(o.routes, r)
+	}
+	return o
+}
+
+// latin1 returns s with each byte as the rune of the same value.
+func latin1(s string) string {
+	r := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		r[i] = rune(s[i])
+	}
+	return string(r)
+}
+
+// pathUnits returns the units of raw as a string, and for each byte offset
+// of that string where a unit starts, the offset of the unit in raw.
+func pathUnits(raw string) (units string, rawAt []int) {
+	var b strings.Builder
+	for i := 0; i < len(raw); {
+		r, size := rune(raw[i]), 1
+		if c, ok := unescapeAt(raw, i); ok {
+			r, size = rune(c), 3
+			if c == '/' {
+				r = encodedSlash
+			}
+		}
+		for len(rawAt) <= b.Len() {
+			rawAt = append(rawAt, i)
+		}
+		b.WriteRune(r)
+		i += size
+	}
+	for len(rawAt) <= b.Len() {
+		rawAt = append(rawAt, len(raw))
+	}
+	return b.String(), rawAt
+}
+
+// regexpMatch is one route's match: its parameters, raw, and the kind of
+// each byte of the units (0 static, 1 parameter, 2 catch-all).
+type regexpMatch struct {
+	route  *regexpRoute
+	ps     []treeParam
+	labels []byte
+}
+
+// lookup returns the winning match for raw, or nil: of the routes that
+// match, the one that reads static text at the first unit where their
+// readings differ, a parameter before a catch-all; at equal readings the
+// route without a catch-all ("/files/" before "/files/*path").
+func (o *regexpOracle) lookup(raw string) *regexpMatch {
+	units, rawAt := pathUnits(raw)
+	var best *regexpMatch
+	for i := range o.routes {
+		r := &o.routes[i]
+		loc := r.re.FindStringSubmatchIndex(units)
+		if loc == nil {
+			continue
+		}
+		m := &regexpMatch{route: r, labels: make([]byte, len(units))}
+		for g, name := range r.names {
+			start, end := loc[2+2*g], loc[3+2*g]
+			m.ps = append(m.ps, treeParam{name, unescapePath(raw[rawAt[start]:rawAt[end]])})
+			kind := byte(1)
+			if r.catchAll && g == len(r.names)-1 {
+				kind, start = 2, start+1
+			}
+			for j := start; j < end; j++ {
+				m.labels[j] = kind
+			}
+		}
+		if best == nil {
+			best = m
+			continue
+		}
+		switch c := bytes.Compare(m.labels, best.labels); {
+		case c < 0, c == 0 && best.route.catchAll && !r.catchAll:
+			best = m
+		}
+	}
+	return best
+}
+
+// matchesFold reports whether some route matches raw ignoring case. It is
+// meaningful only for ASCII routes and paths.
+func (o *regexpOracle) matchesFold(raw string) bool {
+	units, _ := pathUnits(raw)
+	for _, r := range o.routes {
+		if r.fold.MatchString(units) {
+			return true
+		}
+	}
+	return false
+}
+
+// isASCII reports whether s and what its escapes encode are ASCII.
+func isASCII(s string) bool {
+	units, _ := pathUnits(s)
+	for _, r := range units {
+		if r >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// compareTreeWithRegexp checks the tree's answers for path against the
+// oracle's: the route, its parameters and the trailing-slash hint of
+// lookup, and for ASCII routes and paths whether lookupCaseInsensitive
+// finds a route, and that lookup then matches what it returns.
+func compareTreeWithRegexp(t *testing.T, tr *tree[string], o *regexpOracle, patterns []string, path string) {
+	t.Helper()
+	var ps params
+	route, ok, tsr := tr.lookup(path, &ps)
+	got := treeParamPairs(&ps)
+	m := o.lookup(path)
+	switch {
+	case m == nil && ok:
+		t.Fatalf("routes %q: lookup(%q) = %q %q; the oracle finds no route", patterns, path, route, got)
+	case m != nil && (!ok || route != m.route.pattern || !equalTreeParams(got, m.ps)):
+		t.Fatalf("routes %q: lookup(%q) = %q %q, %v; the oracle finds %q %q", patterns, path, route, got, ok, m.route.pattern, m.ps)
+	case m == nil && tsr != (o.lookup(toggleTrailingSlash(path)) != nil):
+		t.Fatalf("routes %q: lookup(%q) tsr = %v; the oracle says %v for %q", patterns, path, tsr, !tsr, toggleTrailingSlash(path))
+	}
+
+	for _, fix := range []bool{false, true} {
+		fixed, found := tr.lookupCaseInsensitive(path, fix)
+		if found {
+			if _, ok, _ := tr.lookup(fixed, &ps); !ok {
+				t.Fatalf("routes %q: lookupCaseInsensitive(%q, %v) = %q, which lookup does not find", patterns, path, fix, fixed)
+			}
+		}
+		if !isASCII(path) || !isASCII(strings.Join(patterns, "")) {
+			continue
+		}
+		want := o.matchesFold(path) || fix && o.matchesFold(toggleTrailingSlash(path))
+		if found != want {
+			t.Fatalf("routes %q: lookupCaseInsensitive(%q, %v) = %q, %v; the oracle says %v", patterns, path, fix, fixed, found, want)
+		}
+		fu, _ := pathUnits(fixed)
+		pu, _ := pathUnits(path)
+		if found && !fix && !strings.EqualFold(fu, pu) {
+			t.Fatalf("routes %q: lookupCaseInsensitive(%q, %v) = %q, which differs in more than case", patterns, path, fix, fixed)
+		}
+	}
+}
+
+// usesSuffix reports whether pattern has static text after a parameter in
+// its segment, which httprouter reads as part of the parameter's name.
+// A malformed pattern has none.
+func usesSuffix(pattern string) (uses bool) {
+	defer func() {
+		if recover() != nil {
+			uses = false
+		}
+	}()
+	parts := parsePattern(pattern)
+	for i := 1; i < len(parts); i++ {
+		if parts[i-1].kind == partParam && parts[i].kind == partStatic && parts[i].text[0] != '/' {
+			return true
+		}
+	}
+	return false
+}
+
+// randomSuffixRoutes returns a random route set for the differential test,
+// built from segments with static text, parameters (also several in one
+// segment), static text after parameters and catch-alls. A parameter's name
+// depends on its position only, so that names seldom conflict.
+func randomSuffixRoutes(rng *rand.Rand) []string {
+	segments := []string{
+		"a", "b", "qr", "x.y", "static.png", "a-b.txt", "list",
+		":P", ":P.png", ":P.jpg", ":P.", ":P.:Q", ":P-:Q", ":P.:Q.gz", ":P.tar.gz", "v:P",
+		"v:P.json", ":P@2x.png", ":P-:Q.txt", ":P.:Q-:R", ":P..:Q", ":Pa.b",
+	}
+	var routes []string
+	seen := map[string]bool{}
+	for range 2 + rng.IntN(10) {
+		var b strings.Builder
+		depth := 1 + rng.IntN(3)
+		for d := range depth {
+			b.WriteString("/")
+			s := segments[rng.IntN(len(segments))]
+			n := fmt.Sprint(d)
+			s = strings.NewReplacer(":P", ":p"+n, ":Q", ":q"+n, ":R", ":r"+n).Replace(s)
+			b.WriteString(s)
+		}
+		switch rng.IntN(6) {
+		case 0:
+			b.WriteString("/")
+		case 1:
+			b.WriteString("/*rest")
+		}
+		if r := b.String(); !seen[r] {
+			seen[r] = true
+			routes = append(routes, r)
+		}
+	}
+	return routes
+}
+
+// suffixPathWords are path segments for the differential test, chosen to
+// hit static texts that follow parameters, their escapes and their case.
+var suffixPathWords = []string{
+	"a", "b", "qr", "x.y", "static.png", "a-b.txt", "list", "v", "42", "a.png", "a.png.png", "b.jpg",
+	"a.", ".png", "x.tar.gz", "a.b.gz", "a-b", "a-b-c", "-", "--", "a.b-c", "vx.json", "v.json", "7@2x.png",
+	"a..b", "a...b", "xa.b", "a%2Epng", "a%2Fb.png", "a.PNG", "A.Tar.Gz", "a%2E", "%2E%2E", "a.b%2Fc", "%zz.png",
+}
+
+// TestTreeMatchesRegexpOracle is the differential test for what httprouter
+// does not have: random route sets with static text after parameters, and
+// the routes of the other tests, against regexpOracle.
+func TestTreeMatchesRegexpOracle(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	sets := [][]string{suffixRoutes, treeRoutes, caseInsensitiveRoutes, httprouterRouteSets["catch-all"]}
+	n := 200
+	if testing.Short() {
+		n = 30
+	}
+	for range n {
+		sets = append(sets, randomSuffixRoutes(rng))
+	}
+	paths, rejected := 0, 0
+	for _, candidates := range sets {
+		tr := new(tree[string])
+		var routes []string
+		for _, r := range candidates {
+			if p := addPanic(tr, r); p != nil {
+				if msg := fmt.Sprint(p); !strings.Contains(msg, "conflicts with") {
+					t.Fatalf("add(%q) after %q: %v", r, routes, msg)
+				}
+				rejected++
+				continue
+			}
+			routes = append(routes, r)
+		}
+		o := newRegexpOracle(routes)
+		words := append(patternWords(routes), suffixPathWords...)
+		var ps []string
+		for _, r := range routes {
+			for range 3 {
+				var vals [3]string
+				for i := range vals {
+					vals[i] = suffixPathWords[rng.IntN(len(suffixPathWords))]
+				}
+				p := instantiatePattern(r, vals[rng.IntN(3)], "/"+vals[rng.IntN(3)])
+				ps = append(ps, pathMutations(rng, p, words)...)
+			}
+		}
+		for range 100 {
+			var b strings.Builder
+			for range 1 + rng.IntN(4) {
+				b.WriteString("/" + words[rng.IntN(len(words))])
+			}
+			if rng.IntN(3) == 0 {
+				b.WriteString("/")
+			}
+			ps = append(ps, b.String())
+		}
+		for _, p := range ps {
+			compareTreeWithRegexp(t, tr, o, routes, p)
+		}
+		paths += len(ps)
+	}
+	t.Logf("%d route sets, %d paths; %d conflicting routes left out", len(sets), paths, rejected)
+}
+
+// TestTreeDocTable checks the rows of the route-syntax table in doc.go, each
+// in a tree that holds only its pattern. A row that says "redirected" is a
+// miss whose trailing-slash hint or case-insensitive lookup finds the path.
+func TestTreeDocTable(t *testing.T) {
+	tests := []struct {
+		pattern, path string
+		ps            []treeParam // nil: no match
+		redirect      string
+	}{
+		{"/users", "/users", []treeParam{}, ""},
+		{"/users", "/users/", nil, "/users"},
+		{"/users/:id", "/users/42", []treeParam{{"id", "42"}}, ""},
+		{"/users/:id", "/users/", nil, ""},
+		{"/users/:id", "/users/42/orders", nil, ""},
+		{"/users/:id", "/users/a%2Fb", []treeParam{{"id", "a/b"}}, ""},
+		{"/café", "/caf%C3%A9", []treeParam{}, ""},
+		{"/files/*path", "/files/", []treeParam{{"path", "/"}}, ""},
+		{"/files/*path", "/files/a/b.txt", []treeParam{{"path", "/a/b.txt"}}, ""},
+		{"/files/*path", "/files", nil, "/files/"},
+		{"/qr/:code.png", "/qr/abc.png", []treeParam{{"code", "abc"}}, ""},
+		{"/qr/:code.png", "/qr/abc", nil, ""},
+		{"/qr/:code.png", "/qr/.png", nil, ""},
+		{"/qr/:code.png", "/qr/a.png.png", []treeParam{{"code", "a.png"}}, ""},
+		{"/qr/:code.png", "/qr/abc%2Epng", []treeParam{{"code", "abc"}}, ""},
+		{"/qr/:code.png", "/qr/abc.PNG", nil, "/qr/abc.png"},
+		{"/v1/:name.json", "/v1/report.json/", nil, "/v1/report.json"},
+		{"/files/:base.:ext", "/files/a.tar.gz", []treeParam{{"base", "a"}, {"ext", "tar.gz"}}, ""},
+		{"/files/:base.:ext", "/files/a%2F.b", []treeParam{{"base", "a/"}, {"ext", "b"}}, ""},
+		{"/files/:base.:ext", "/files/a.", nil, ""},
+		{"/flights/:from-:to", "/flights/LAX-SFO", []treeParam{{"from", "LAX"}, {"to", "SFO"}}, ""},
+	}
+	var ps params
+	for _, tt := range tests {
+		tr := newTestTree(t, []string{tt.pattern})
+		_, ok, _ := tr.lookup(tt.path, &ps)
+		if ok != (tt.ps != nil) || ok && !equalTreeParams(treeParamPairs(&ps), tt.ps) {
+			t.Errorf("%s on %s: lookup = %v %q, want %v %q", tt.pattern, tt.path, ok, treeParamPairs(&ps), tt.ps != nil, tt.ps)
+		}
+		if ok {
+			continue
+		}
+		fixed, found := tr.lookupCaseInsensitive(tt.path, true)
+		if found != (tt.redirect != "") || fixed != tt.redirect {
+			t.Errorf("%s on %s: lookupCaseInsensitive = %q, %v; want %q", tt.pattern, tt.path, fixed, found, tt.redirect)
+		}
+	}
+
+	// The examples of priority.
+	tr := newTestTree(t, []string{"/qr/static.png", "/qr/:code.png", "/qr/:code.jpg", "/qr/:code", "/files/:base.:ext", "/files/:base.tar.gz"})
+	for path, want := range map[string]string{
+		"/qr/static.png":    "/qr/static.png",
+		"/qr/a.png":         "/qr/:code.png",
+		"/qr/a.gif":         "/qr/:code",
+		"/files/a.tar.gz":   "/files/:base.tar.gz",
+		"/files/x.y.tar.gz": "/files/:base.:ext",
+	} {
+		if r, _, _ := tr.lookup(path, &ps); r != want {
+			t.Errorf("lookup(%q) = %q, want %q", path, r, want)
+		}
+	}
 }
