@@ -138,6 +138,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	header := headerLines(r)
 
 	switch {
+	case folded(r):
+		// Only on a NewListener listener, where the raw header lines are
+		// seen. The framing that follows a folded line is not to be
+		// trusted: the connection is closed after the answer.
+		w.Header().Set("Connection", "close")
+		e.refuse(w, r, target, http.StatusBadRequest, "rule 16: a header line starts with a space or a tab (obs-fold); multi-line headers are not supported")
+		return
 	case r.Method == http.MethodTrace:
 		e.refuse(w, r, target, http.StatusMethodNotAllowed, "rule 35: the ALB refuses TRACE")
 		return
