@@ -93,14 +93,14 @@ func folded(r *http.Request) bool {
 
 // States of a headerScanner.
 const (
-	scanStart      = iota // before a request line; CR and LF are skipped
-	scanHeader            // in the request line or a header line
-	scanBody              // in a Content-Length body
-	scanChunkSize         // in a chunk-size line
-	scanChunkData         // in chunk data
-	scanChunkEnd          // in the CRLF after chunk data
-	scanTrailer           // in the trailer section of a chunked body
-	scanOff               // lost: watching no more
+	scanStart     = iota // before a request line; CR and LF are skipped
+	scanHeader           // in the request line or a header line
+	scanBody             // in a Content-Length body
+	scanChunkSize        // in a chunk-size line
+	scanChunkData        // in chunk data
+	scanChunkEnd         // in the CRLF after chunk data
+	scanTrailer          // in the trailer section of a chunked body
+	scanOff              // lost: watching no more
 )
 
 // keptLine is how many bytes of a line the scanner keeps: enough for the
