@@ -122,15 +122,22 @@ type headerScanner struct {
 	encoding bool   // there is a Transfer-Encoding header
 	bad      bool   // the framing headers cannot be followed
 	remain   int64  // bytes of the body or chunk left
-	folds    []bool // per header block seen and not popped: folded
+	folds    []bool // per header block seen: folded; from head on not popped
+	head     int
 }
 
+// pop returns and forgets the oldest fold not popped, false if none. The
+// queue's memory is reused once it is empty: a connection that carries one
+// request at a time allocates nothing after its first request.
 func (s *headerScanner) pop() bool {
-	if len(s.folds) == 0 {
+	if s.head == len(s.folds) {
 		return false
 	}
-	f := s.folds[0]
-	s.folds = s.folds[1:]
+	f := s.folds[s.head]
+	s.head++
+	if s.head == len(s.folds) {
+		s.folds, s.head = s.folds[:0], 0
+	}
 	return f
 }
 

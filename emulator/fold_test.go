@@ -192,3 +192,29 @@ func FuzzHeaderScanner(f *testing.F) {
 		}
 	})
 }
+
+// Following a keep-alive connection allocates nothing per request once the
+// first has been seen.
+func TestHeaderScannerAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector adds allocations")
+	}
+	req := []byte("POST /notes HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n" +
+		"X-Long: " + strings.Repeat("v", 300) + "\r\n\r\nline\r\n ab" +
+		"POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n\r\n \r\n0\r\n\r\n")
+	var s headerScanner
+	s.scan(req)
+	s.pop()
+	s.pop()
+	allocs := testing.AllocsPerRun(100, func() {
+		s.scan(req[:50])
+		s.scan(req[50:])
+		first, second := s.pop(), s.pop()
+		if first || second || s.state != scanStart {
+			t.Fatal("lost the framing")
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("scanning two requests allocates %v times, want 0", allocs)
+	}
+}
