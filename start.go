@@ -42,7 +42,9 @@ type startConfig struct {
 // HOST environment variable, or 127.0.0.1 (loopback only: nothing outside
 // the machine can reach the server), and the PORT environment variable, or
 // 8080. HOST=0.0.0.0 opens the server to the network; HOST=::1 serves on
-// IPv6 loopback. WithAddr wins over HOST and PORT.
+// IPv6 loopback. WithAddr wins over HOST and PORT. The default is IPv4
+// loopback alone: clients that try localhost's ::1 first, such as curl and
+// browsers, fall back to 127.0.0.1, and the printed URL names it.
 //
 // (The default used to be every interface, ":" and the port.)
 func WithAddr(addr string) StartOption {
