@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,10 +30,23 @@ type startConfig struct {
 	healthPath  string
 	healthEvery time.Duration
 	out         io.Writer
+
+	// The server's timeouts but the function's; tests shorten them.
+	readTimeout time.Duration
+	writeMargin time.Duration
 }
 
-// WithAddr sets the local address to listen on, such as "127.0.0.1:9000".
-// The default is ":" and the PORT environment variable, or ":8080".
+// WithAddr sets the local address to listen on, such as "127.0.0.1:9000"
+// or ":8080" (every interface); port 0 picks a free port, and the address
+// printed is the one really bound. Without WithAddr the address is the
+// HOST environment variable, or 127.0.0.1 (loopback only: nothing outside
+// the machine can reach the server), and the PORT environment variable, or
+// 8080. HOST=0.0.0.0 opens the server to the network; HOST=::1 serves on
+// IPv6 loopback. WithAddr wins over HOST and PORT. The default is IPv4
+// loopback alone: clients that try localhost's ::1 first, such as curl and
+// browsers, fall back to 127.0.0.1, and the printed URL names it.
+//
+// (The default used to be every interface, ":" and the port.)
 func WithAddr(addr string) StartOption {
 	return func(c *startConfig) { c.addr = addr }
 }
@@ -52,7 +66,9 @@ func WithTimeout(d time.Duration) StartOption {
 
 // WithHealthChecks sends an ALB health check (GET path, user-agent
 // ELB-HealthChecker/2.0, no host) every interval, and logs each result, as
-// a target group with health checks enabled does.
+// a target group with health checks enabled does. An interval of zero or
+// less sends none on a schedule and only sets the path of the checks sent
+// on demand (see Start); without WithHealthChecks that path is "/".
 func WithHealthChecks(path string, interval time.Duration) StartOption {
 	return func(c *startConfig) { c.healthPath, c.healthEvery = path, interval }
 }
@@ -63,7 +79,22 @@ func WithHealthChecks(path string, interval time.Duration) StartOption {
 // request into the event an ALB would send and checks each response as the
 // ALB would, so what runs locally is what runs behind the ALB. It prints
 // the URL and the mode, and returns after a graceful shutdown on SIGINT or
-// SIGTERM (requests in flight get two seconds). It exits the process if the port cannot be opened.
+// SIGTERM (requests in flight get two seconds). It exits the process if the
+// port cannot be opened.
+//
+// The local server listens on loopback unless told otherwise (WithAddr,
+// HOST). Its timeouts are those of an ALB with default attributes, and
+// never cut off the function: 10 seconds to read a request's header, 60
+// to read the whole request, 60 for an idle keep-alive connection (the
+// ALB's default idle timeout), and, to write the response, the function
+// timeout (WithTimeout) plus two minutes from the end of the header.
+// Requests with an obs-folded header line get the ALB's 400 (see
+// emulator.NewListener).
+//
+// On Unix, the signal SIGUSR1 sends the function one health check, the
+// same event as WithHealthChecks sends, and logs the result; the banner
+// prints the command, "kill -USR1 <pid>" (under go run, the pid is the
+// program's, not the go command's).
 func Start(r *Router, opts ...StartOption) {
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		lambda.Start(r)
@@ -81,28 +112,42 @@ func Start(r *Router, opts ...StartOption) {
 // serveLocal serves r through the emulator until ctx is done, then shuts
 // down gracefully. If ready is not nil, it receives the listening address.
 func serveLocal(ctx context.Context, r *Router, ready chan<- net.Addr, opts ...StartOption) error {
-	cfg := startConfig{timeout: 30 * time.Second, out: os.Stdout}
+	cfg := startConfig{timeout: 30 * time.Second, out: os.Stdout, readTimeout: readTimeout, writeMargin: writeMargin}
 	for _, opt := range opts {
 		opt(&cfg)
 	}
-	if cfg.addr == "" {
-		port := os.Getenv("PORT")
-		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
-			port = "8080"
-		}
-		cfg.addr = ":" + port
+	if cfg.healthPath == "" {
+		cfg.healthPath = "/"
 	}
 	emu := emulator.New(r, emulator.Options{MultiValue: cfg.multiValue, Timeout: cfg.timeout, Logger: r.logger()})
-	ln, err := net.Listen("tcp", cfg.addr)
+	ln, err := net.Listen("tcp", listenAddr(cfg.addr))
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	srv := newLocalServer(emu, cfg)
 	mode := "single-value"
 	if cfg.multiValue {
 		mode = "multi-value"
 	}
-	fmt.Fprintf(cfg.out, "alb: serving on http://%s like an ALB in %s mode (Ctrl-C stops)\n", displayAddr(ln.Addr()), mode)
+	url := displayAddr(ln.Addr())
+	if url != ln.Addr().String() {
+		url += " (bound to " + ln.Addr().String() + ")"
+	}
+	fmt.Fprintf(cfg.out, "alb: serving on http://%s like an ALB in %s mode (Ctrl-C stops)\n", url, mode)
+	if sig, stopSig := healthSignal(); sig != nil {
+		defer stopSig()
+		fmt.Fprintf(cfg.out, "alb: kill -%s %d sends a health check (GET %s)\n", healthSignalName, os.Getpid(), cfg.healthPath)
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-sig:
+					healthCheck(ctx, emu, cfg.healthPath, "SIG"+healthSignalName, r.logger())
+				}
+			}
+		}()
+	}
 	if ready != nil {
 		ready <- ln.Addr()
 	}
@@ -110,7 +155,7 @@ func serveLocal(ctx context.Context, r *Router, ready chan<- net.Addr, opts ...S
 		go healthChecks(ctx, emu, cfg.healthPath, cfg.healthEvery, r.logger())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(emulator.NewListener(ln)) }()
 	select {
 	case err := <-errc:
 		return err
@@ -133,6 +178,49 @@ func serveLocal(ctx context.Context, r *Router, ready chan<- net.Addr, opts ...S
 		return err
 	}
 	return nil
+}
+
+// The local server's timeouts (see Start).
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second // the whole request, body included
+	idleTimeout       = 60 * time.Second // the ALB's default idle timeout
+	writeMargin       = 2 * time.Minute  // WriteTimeout less the function timeout
+)
+
+// newLocalServer returns the local server of emu. net/http starts the
+// write deadline when it has read the request header; the emulator then
+// reads the body (within the read timeout), waits for the function (at
+// most its timeout) and writes the response (at most 1 MB). WriteTimeout
+// is the function timeout plus writeMargin, which is more than the read
+// timeout and a minute to write, so that a function that returns in time
+// always gets its response through.
+func newLocalServer(emu http.Handler, cfg startConfig) *http.Server {
+	return &http.Server{
+		Handler:           emu,
+		ReadHeaderTimeout: min(readHeaderTimeout, cfg.readTimeout),
+		ReadTimeout:       cfg.readTimeout,
+		WriteTimeout:      cfg.timeout + cfg.writeMargin,
+		IdleTimeout:       idleTimeout,
+	}
+}
+
+// listenAddr returns the address to listen on: addr, or the HOST
+// environment variable (default 127.0.0.1) with the PORT one (default
+// 8080).
+func listenAddr(addr string) string {
+	if addr != "" {
+		return addr
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(os.Getenv("HOST"), "["), "]")
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	port := os.Getenv("PORT")
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		port = "8080"
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // shutdownGrace is how long a local server waits for requests in flight
@@ -160,12 +248,18 @@ func healthChecks(ctx context.Context, emu *emulator.Emulator, path string, ever
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			status, err := emu.HealthCheck(ctx, path, http.MethodGet)
-			if err != nil {
-				log.Warn("alb: health check failed", "path", path, "status", status, "error", err)
-				continue
-			}
-			log.Info("alb: health check", "path", path, "status", status)
+			healthCheck(ctx, emu, path, "interval", log)
 		}
 	}
+}
+
+// healthCheck sends one health check and logs its result; trigger says
+// what sent it.
+func healthCheck(ctx context.Context, emu *emulator.Emulator, path, trigger string, log *slog.Logger) {
+	status, err := emu.HealthCheck(ctx, path, http.MethodGet)
+	if err != nil {
+		log.Warn("alb: health check failed", "path", path, "trigger", trigger, "status", status, "error", err)
+		return
+	}
+	log.Info("alb: health check", "path", path, "trigger", trigger, "status", status)
 }

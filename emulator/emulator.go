@@ -1,7 +1,16 @@
 // Package emulator serves a lambda.Handler over real HTTP the way an
 // Application Load Balancer (ALB) does in front of a Lambda target group,
-// for local development: run it with http.ListenAndServe and use curl or a
-// browser as against the deployed function.
+// for local development: serve it on a listener from NewListener and use
+// curl or a browser as against the deployed function:
+//
+//	ln, err := net.Listen("tcp", "127.0.0.1:8080")
+//	...
+//	srv := &http.Server{Handler: emulator.New(h, emulator.Options{}), ReadHeaderTimeout: 10 * time.Second}
+//	err = srv.Serve(emulator.NewListener(ln))
+//
+// (alb.Start does this, with timeouts fitted to the function timeout.)
+// Served with http.ListenAndServe it works the same, but for the 400 to
+// obs-folded header lines, which only a NewListener listener can see.
 //
 // The rules are those of the project's ALB contract (alb-contract.md);
 // comments and log lines cite them by number.
@@ -10,14 +19,17 @@
 //
 //   - the event: built by package internal/albevent from the request as
 //     received (lower-cased header names, raw path and query, last value
-//     wins or multi-value mode, x-forwarded-* and x-amzn-trace-id added,
+//     wins or multi-value mode, x-forwarded-* added, x-amzn-trace-id added
+//     or, when the client sent one with a valid Root, kept with a new
+//     Self field, as the ELB User Guide ("Request tracing") describes;
 //     base64 bodies by the ALB's content-type rule; rules 2-17);
 //   - the ALB's own answers, which never reach the function: 413 for a
 //     body over 1,000,000 bytes, 400 for a request line or header over
 //     16 K or a header block over 64 K (rule 18; a block over the HTTP
 //     server's own MaxHeaderBytes, 1 MB by default, gets net/http's 431
-//     before the emulator sees it), 405 for TRACE (rule 35),
-//     400 for a WebSocket upgrade (rule 38), as small HTML pages with
+//     before the emulator sees it), 400 for a header line folded onto
+//     the previous one (rule 16; see NewListener), 405 for TRACE (rule
+//     35), 400 for a WebSocket upgrade (rule 38), as small HTML pages with
 //     Server: awselb/2.0;
 //   - the invocation: Invoke gets the event bytes, as from the Lambda
 //     runtime, with a context that carries the function timeout as its
@@ -26,7 +38,10 @@
 //     response JSON (rules 20-30); a malformed response, an invocation
 //     error, a panic or a timeout becomes the ALB's bare 502 page, with
 //     one log line that says why;
-//   - health checks (rules 32-33), on demand through HealthCheck.
+//   - health checks (rules 32-33), on demand through HealthCheck: the
+//     exact event the ALB sends (user-agent: ELB-HealthChecker/2.0 its
+//     only header; no host, x-forwarded-* or trace id). A client request
+//     with that User-Agent is an ordinary request, as through the ALB.
 //
 // What it does not emulate: listeners, rules and TLS termination (serve
 // it with http.ListenAndServeTLS for https); load-balancer attributes
@@ -138,6 +153,13 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	header := headerLines(r)
 
 	switch {
+	case folded(r):
+		// Only on a NewListener listener, where the raw header lines are
+		// seen. The framing that follows a folded line is not to be
+		// trusted: the connection is closed after the answer.
+		w.Header().Set("Connection", "close")
+		e.refuse(w, r, target, http.StatusBadRequest, "rule 16: a header line starts with a space or a tab (obs-fold); multi-line headers are not supported")
+		return
 	case r.Method == http.MethodTrace:
 		e.refuse(w, r, target, http.StatusMethodNotAllowed, "rule 35: the ALB refuses TRACE")
 		return
@@ -210,6 +232,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // counts as healthy (the target group's Matcher) is for the caller to
 // decide. If ctx ends first, HealthCheck stops waiting for the function
 // and returns 0 and an error wrapping ctx's cause.
+//
+// This is the only way to send the function a health-check event: a
+// request with the ELB-HealthChecker User-Agent is an ordinary request,
+// with x-forwarded-* and a trace id, as through the ALB. alb.Start sends
+// one on SIGUSR1 and, with alb.WithHealthChecks, on a schedule.
 func (e *Emulator) HealthCheck(ctx context.Context, path, method string) (status int, err error) {
 	if path == "" {
 		path = "/"

@@ -1,14 +1,17 @@
 package emulator_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/albkit/alb/emulator"
 )
@@ -69,4 +72,41 @@ func ExampleEmulator_HealthCheck() {
 	fmt.Println(status, err)
 	// Output:
 	// 200 <nil>
+}
+
+func ExampleNewListener() {
+	h := function(func(context.Context, []byte) ([]byte, error) {
+		return []byte(`{"statusCode":200,"body":"ok"}`), nil
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := &http.Server{
+		Handler:           emulator.New(h, emulator.Options{Logger: slog.New(slog.DiscardHandler)}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	go func() { _ = srv.Serve(emulator.NewListener(ln)) }()
+	defer srv.Close()
+
+	// A header line that starts with a space continues the previous one
+	// (obs-fold): the ALB answers 400, where net/http alone would join
+	// the lines.
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer conn.Close()
+	_, _ = io.WriteString(conn, "GET / HTTP/1.1\r\nHost: localhost\r\nX-Note: one\r\n two\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Status, resp.Header.Get("Server"))
+	// Output:
+	// 400 Bad Request awselb/2.0
 }

@@ -26,10 +26,10 @@
 //
 // Write routes need "Authorization: Bearer <API_TOKEN>". Without API_TOKEN
 // in the environment, the token is "dev-token", a line in the log says so,
-// and the server listens on loopback only; inside Lambda a missing
-// API_TOKEN stops the function instead.
+// and the server listens on loopback whatever HOST says; inside Lambda a
+// missing API_TOKEN stops the function instead.
 //
-// Run it locally, where it serves on localhost:8080 (PORT changes the
+// Run it locally, where it serves on 127.0.0.1:8080 (PORT changes the
 // port) the way an ALB would in front of the function:
 //
 //	go run ./examples/api
@@ -53,7 +53,15 @@
 //		-H 'Content-Type: application/json' -d '{"title":" ","tags":["Home"]}'  # 422
 //	curl -i localhost:8080/api/v1/notes/42                                        # 404
 //	curl -i -X DELETE localhost:8080/api/v1/notes                                 # 405
-//	curl -i -A ELB-HealthChecker/2.0 localhost:8080/health                        # 200
+//	curl -i -A ELB-HealthChecker/2.0 localhost:8080/health                        # 404
+//
+// The last one is not a health check: through an ALB, a client's
+// User-Agent is an ordinary header, and the request comes with
+// X-Forwarded-* and a trace id like any other, so /health answers only the
+// ALB's own checks. To send one of those locally, use the command the
+// server prints when it starts (on Unix):
+//
+//	kill -USR1 <pid>    # logs "alb: health check" with path=/health status=200
 //
 // Deployed to Lambda behind an ALB, the same binary serves the ALB's events.
 package main
@@ -137,7 +145,8 @@ func errorHandler(c *alb.Context, err error) {
 func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	token := os.Getenv("API_TOKEN")
-	var opts []alb.StartOption
+	// No checks on a schedule; SIGUSR1 checks /health on demand.
+	opts := []alb.StartOption{alb.WithHealthChecks("/health", 0)}
 	if token == "" {
 		if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 			logger.Error("API_TOKEN is not set; the development token is not used inside Lambda")

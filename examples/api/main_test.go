@@ -507,9 +507,11 @@ func TestHealthCheck(t *testing.T) {
 				t.Errorf("%s /health: body %s, want %s", method, resp.Body, want)
 			}
 		}
-		// /health is not a route: only the ALB's checker gets an answer there.
+		// /health is not a route: only the ALB's checker gets an answer
+		// there, and a client cannot pass for it with the User-Agent.
 		c := newAPIClient(t, multi)
 		wantStatus(t, c.do("GET", "/health"), http.StatusNotFound)
+		wantStatus(t, c.do("GET", "/health", albtest.WithHeader("User-Agent", "ELB-HealthChecker/2.0")), http.StatusNotFound)
 	})
 }
 

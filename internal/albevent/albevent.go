@@ -81,8 +81,11 @@ type Request struct {
 	// is "https".
 	Port string
 
-	// TraceID is the x-amzn-trace-id value; "" means a new one,
-	// "Root=1-<8 hex digits of the Unix time>-<24 random hex digits>".
+	// TraceID is the x-amzn-trace-id value, used as is whatever the client
+	// sent. "" means the value the ALB makes (see TraceHeader): the
+	// client's header with a new Self field when it has a valid Root
+	// field, otherwise a new "Root=1-<8 hex digits of the Unix
+	// time>-<24 random hex digits>".
 	TraceID string
 }
 
@@ -121,8 +124,9 @@ func (fs fields) add(name, value string) fields {
 //     empty segments ("a=1&&b=2", a trailing "&") are skipped.
 //   - Unless r.HealthCheck, the ALB's own headers are set (rules 7 and
 //     14): x-forwarded-for is the client's value, if any, then ", " and
-//     the client address; x-forwarded-port, x-forwarded-proto and
-//     x-amzn-trace-id replace whatever the client sent.
+//     the client address; x-forwarded-port and x-forwarded-proto replace
+//     whatever the client sent; x-amzn-trace-id is r.TraceID, or else
+//     TraceHeader of the client's last x-amzn-trace-id line.
 //   - An empty query gives {} (rule 4), an empty body "" with
 //     isBase64Encoded false.
 //   - A non-empty body is base64 (standard, padded) with isBase64Encoded
@@ -219,10 +223,14 @@ const (
 func collectHeaders(r Request) fields {
 	var fs fields
 	var xff []string
+	clientTrace := ""
 	for _, h := range r.Header {
 		name := strings.ToLower(h[0])
 		switch name {
-		case headerTraceID, headerPort, headerProto:
+		case headerTraceID:
+			clientTrace = h[1]
+			continue
+		case headerPort, headerProto:
 			continue
 		case headerFor:
 			if v := strings.TrimSpace(h[1]); v != "" {
@@ -245,7 +253,7 @@ func collectHeaders(r Request) fields {
 	}
 	trace := r.TraceID
 	if trace == "" {
-		trace = newTraceID(time.Now())
+		trace = TraceHeader(clientTrace, time.Now())
 	}
 	// The ALB appends the address of its peer to the client's
 	// X-Forwarded-For (rule 7); the client's lines become one value.
@@ -270,13 +278,18 @@ func clientIP(addr string) string {
 }
 
 // newTraceID returns a new x-amzn-trace-id value for time t:
-// "Root=1-" then the Unix time in 8 hex digits, "-" and 24 random hex
-// digits.
+// "Root=" and a new trace field value.
 func newTraceID(t time.Time) string {
+	return "Root=" + newTraceValue(t)
+}
+
+// newTraceValue returns a new value of a Root or Self trace field for time
+// t: "1-", the Unix time in 8 hex digits, "-" and 24 random hex digits.
+func newTraceValue(t time.Time) string {
 	var random [12]byte
 	_, _ = rand.Read(random[:]) // never fails (crypto/rand, Go 1.24+)
-	b := make([]byte, 0, 42)
-	b = append(b, "Root=1-"...)
+	b := make([]byte, 0, 35)
+	b = append(b, "1-"...)
 	sec := strconv.FormatUint(uint64(uint32(t.Unix())), 16)
 	for range 8 - len(sec) {
 		b = append(b, '0')
@@ -285,6 +298,80 @@ func newTraceID(t time.Time) string {
 	b = append(b, '-')
 	b = hex.AppendEncode(b, random[:])
 	return string(b)
+}
+
+// TraceHeader returns the x-amzn-trace-id value the ALB sends the function
+// for a request that came with the header value client ("" for none), at
+// time t. The rules are those of the ELB User Guide's "Request tracing for
+// your Application Load Balancer" (the contract's rule 14 says only that
+// the ALB adds the header):
+//
+//   - when client has a valid Root field, the ALB keeps the header and its
+//     fields (its own and any the application added) and inserts a Self
+//     field in front, or, when the header has a Self field already,
+//     replaces that field's value;
+//   - otherwise (no header, no Root field, or a Root whose value is not
+//     "1-<8 hex digits>-<24 hex digits>") the header becomes a new
+//     "Root=1-<time>-<id>" and the client's value is dropped.
+//
+// Fields are separated by ";" and may have spaces and tabs around them;
+// only the first Root field counts, and the first Self field is updated.
+// Field names are case-sensitive ("Root", "Self"); hex digits may be of
+// either case. New values use t as their time and random ids.
+func TraceHeader(client string, t time.Time) string {
+	if !hasValidRoot(client) {
+		return newTraceID(t)
+	}
+	self := newTraceValue(t)
+	var b strings.Builder
+	replaced := false
+	for i, f := range strings.Split(client, ";") {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		name, _, _ := strings.Cut(strings.Trim(f, " \t"), "=")
+		if name == "Self" && !replaced {
+			lead := f[:len(f)-len(strings.TrimLeft(f, " \t"))]
+			b.WriteString(lead + "Self=" + self)
+			replaced = true
+			continue
+		}
+		b.WriteString(f)
+	}
+	if replaced {
+		return b.String()
+	}
+	return "Self=" + self + ";" + client
+}
+
+// hasValidRoot reports whether the trace header value v has a Root field
+// whose value is "1-", 8 hex digits, "-" and 24 hex digits.
+func hasValidRoot(v string) bool {
+	for f := range strings.SplitSeq(v, ";") {
+		name, value, ok := strings.Cut(strings.Trim(f, " \t"), "=")
+		if ok && name == "Root" {
+			return isTraceValue(value)
+		}
+	}
+	return false
+}
+
+// isTraceValue reports whether v is "1-<8 hex digits>-<24 hex digits>".
+func isTraceValue(v string) bool {
+	if len(v) != 35 || v[0] != '1' || v[1] != '-' || v[10] != '-' {
+		return false
+	}
+	for i := 2; i < len(v); i++ {
+		if i == 10 {
+			continue
+		}
+		switch c := v[i]; {
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isBase64 reports whether a body sent with these header lines travels as
