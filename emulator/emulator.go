@@ -12,7 +12,7 @@
 // Served with http.ListenAndServe it works the same, but for the 400 to
 // obs-folded header lines, which only a NewListener listener can see.
 //
-// The rules are those of the project's ALB contract (alb-contract.md);
+// The rules are those of the project's ALB contract (docs/wire-contract.md);
 // comments and log lines cite them by number.
 //
 // What it emulates:
