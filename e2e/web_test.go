@@ -221,7 +221,7 @@ func startExample(t *testing.T, bin string) *example {
 	// Outside Lambda: alb.Start serves locally only when the Lambda
 	// runtime API is not set.
 	cmd.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		return strings.HasPrefix(kv, "AWS_LAMBDA_RUNTIME_API=") || strings.HasPrefix(kv, "PORT=")
+		return strings.HasPrefix(kv, "AWS_LAMBDA_RUNTIME_API=") || strings.HasPrefix(kv, "PORT=") || strings.HasPrefix(kv, "HOST=")
 	}), "PORT="+port)
 	e := &example{url: "http://127.0.0.1:" + port, cmd: cmd, out: new(syncBuffer), exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = e.out, e.out

@@ -302,9 +302,8 @@ func newTraceValue(t time.Time) string {
 
 // TraceHeader returns the x-amzn-trace-id value the ALB sends the function
 // for a request that came with the header value client ("" for none), at
-// time t. The rules are those of the ELB User Guide's "Request tracing for
-// your Application Load Balancer" (the contract's rule 14 says only that
-// the ALB adds the header):
+// time t, as contract rule 40 says (from the ELB User Guide's "Request
+// tracing for your Application Load Balancer"):
 //
 //   - when client has a valid Root field, the ALB keeps the header and its
 //     fields (its own and any the application added) and inserts a Self
