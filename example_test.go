@@ -85,3 +85,20 @@ func ExampleContext_Blob() {
 	// Output:
 	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":true,"headers":{"Content-Type":"image/gif"},"body":"R0lGODlhAQABAAAAADs="}
 }
+
+func ExampleRouter_GET_staticTextAfterParameter() {
+	r := alb.New()
+	r.GET("/qr/:code.png", func(c *alb.Context) error {
+		return c.String(http.StatusOK, "QR code "+c.Param("code"))
+	})
+	r.GET("/files/:base.:ext", func(c *alb.Context) error {
+		return c.String(http.StatusOK, c.Param("base")+" | "+c.Param("ext"))
+	})
+	invoke(r, "GET", "/qr/abc.png", "")
+	invoke(r, "GET", "/qr/abc", "")
+	invoke(r, "GET", "/files/report.tar.gz", "")
+	// Output:
+	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"text/plain; charset=utf-8"},"body":"QR code abc"}
+	// {"statusCode":404,"statusDescription":"404 Not Found","isBase64Encoded":false,"headers":{"Content-Type":"application/json"},"body":"{\"message\":\"Not Found\"}"}
+	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"text/plain; charset=utf-8"},"body":"report | tar.gz"}
+}

@@ -743,27 +743,54 @@ func (r *Router) dispatch(c *Context) HandlerFunc {
 }
 
 // matched returns the handler of the route rt that matched c's path, or
-// the dot-segment hook when a parameter's value holds a ".." segment.
+// the dot-segment hook when a parameter's value, or the decoded path the
+// parameters come from, holds a ".." segment. The second catches values
+// that make one only when a handler joins them: "/files/..%2f.x" on
+// "/files/:base.:ext" gives base "." and ext "/.x".
 func (r *Router) matched(c *Context, rt *route) HandlerFunc {
 	c.route = rt.pattern
-	if hasDotDotSegment(&c.params) {
+	if c.params.n > 0 && mayDecodeToDotDot(c.req.rawPath) &&
+		(paramsHoldDotDot(&c.params) || hasDotDotSegment(c.Path())) {
 		return r.dotDot
 	}
 	return rt.handler
 }
 
-// hasDotDotSegment reports whether a parameter value in ps, as decoded,
-// holds ".." as a whole segment: "..", "../x", "x/.." or "a/../b".
-func hasDotDotSegment(ps *params) bool {
-	for i := 0; i < ps.n; i++ {
-		v := ps.values[i]
-		if !strings.Contains(v, "..") {
-			continue // the usual case, found with a fast search
+// mayDecodeToDotDot reports whether a raw path can hold "..", as it is or
+// once percent-decoded: only when it holds ".." or an encoded dot.
+func mayDecodeToDotDot(raw string) bool {
+	if strings.Contains(raw, "..") {
+		return true
+	}
+	for {
+		i := strings.IndexByte(raw, '%')
+		if i < 0 || i+2 >= len(raw) {
+			return false
 		}
-		for j := 0; j+1 < len(v); j++ {
-			if v[j] == '.' && v[j+1] == '.' && (j == 0 || v[j-1] == '/') && (j+2 == len(v) || v[j+2] == '/') {
-				return true
-			}
+		if raw[i+1] == '2' && (raw[i+2] == 'e' || raw[i+2] == 'E') {
+			return true
+		}
+		raw = raw[i+1:]
+	}
+}
+
+// paramsHoldDotDot reports whether a parameter value in ps holds ".." as a
+// whole segment.
+func paramsHoldDotDot(ps *params) bool {
+	for i := 0; i < ps.n; i++ {
+		if hasDotDotSegment(ps.values[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasDotDotSegment reports whether s holds ".." as a whole segment: "..",
+// "../x", "x/.." or "a/../b".
+func hasDotDotSegment(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '.' && s[i+1] == '.' && (i == 0 || s[i-1] == '/') && (i+2 == len(s) || s[i+2] == '/') {
+			return true
 		}
 	}
 	return false

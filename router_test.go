@@ -2313,3 +2313,77 @@ func TestRouterErrorDropsBodyHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestRouterStaticTextAfterParameter runs the parameter-then-text syntax
+// through the whole router: matching, parameters, the trailing-slash and
+// case-fix redirects, 405 and HEAD, in both modes.
+func TestRouterStaticTextAfterParameter(t *testing.T) {
+	r := New()
+	echo := func(names ...string) HandlerFunc {
+		return func(c *Context) error {
+			var b strings.Builder
+			for _, n := range names {
+				b.WriteString(n + "=" + c.Param(n) + ";")
+			}
+			return c.String(http.StatusOK, c.Route()+" "+b.String())
+		}
+	}
+	r.GET("/qr/:code.png", echo("code"))
+	r.GET("/qr/:code", echo("code"))
+	r.GET("/v1/:name.json", echo("name"))
+	r.GET("/files/:base.:ext", echo("base", "ext"))
+	r.GET("/flights/:from-:to/", echo("from", "to"))
+	tests := []struct {
+		method, path string
+		status       int
+		want         string // body, or Location for a redirect
+	}{
+		{"GET", "/qr/abc.png", 200, "/qr/:code.png code=abc;"},
+		{"GET", "/qr/abc", 200, "/qr/:code code=abc;"},
+		{"GET", "/qr/a.png.png", 200, "/qr/:code.png code=a.png;"},
+		{"GET", "/qr/a%2Epng", 200, "/qr/:code.png code=a;"},
+		{"HEAD", "/qr/abc.png", 200, ""},
+		{"GET", "/v1/users.json", 200, "/v1/:name.json name=users;"},
+		{"GET", "/v1/users", 404, `{"message":"Not Found"}`},
+		{"GET", "/v1/.json", 404, `{"message":"Not Found"}`},
+		{"GET", "/files/report.tar.gz", 200, "/files/:base.:ext base=report;ext=tar.gz;"},
+		{"GET", "/files/report", 404, `{"message":"Not Found"}`},
+		{"GET", "/flights/LHR-JFK/", 200, "/flights/:from-:to/ from=LHR;to=JFK;"},
+		{"GET", "/flights/LHR-JFK", 301, "/flights/LHR-JFK/"},
+		{"GET", "/V1/users.JSON", 301, "/v1/users.json"},
+		{"POST", "/v1/users.json", 405, `{"message":"Method Not Allowed"}`},
+		{"GET", "/files/..%2f.x", 400, `{"message":"path holds a '..' segment"}`},
+	}
+	for _, multi := range bothModes {
+		for _, tt := range tests {
+			w := rtInvokeSpec(t, r, eventSpec{method: tt.method, path: tt.path, multi: multi})
+			got := string(w.body)
+			if tt.status/100 == 3 {
+				got = w.header("Location")
+			}
+			if w.status != tt.status || got != tt.want {
+				t.Errorf("%s %s %s = %d %q, want %d %q", modeLabel(multi), tt.method, tt.path, w.status, got, tt.status, tt.want)
+			}
+		}
+	}
+}
+
+// FuzzDotDotSegment checks the router's ".." detection against an oracle:
+// hasDotDotSegment is "a '/'-separated segment equals ..", and
+// mayDecodeToDotDot, the fast pre-check, never says no for a raw path
+// whose decoded form or decoded segments hold "..".
+func FuzzDotDotSegment(f *testing.F) {
+	for _, s := range []string{"", "..", "/..", "../", "/a/../b", "a..b", "...", "/%2e%2e/", "%2E.", "..%2f.x", "%2", "%%2e", "/a%2fb/%2E%2e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := hasDotDotSegment(s), slices.Contains(strings.Split(s, "/"), ".."); got != want {
+			t.Errorf("hasDotDotSegment(%q) = %v, want %v", s, got, want)
+		}
+		if !mayDecodeToDotDot(s) {
+			if decoded := unescapePath(s); strings.Contains(decoded, "..") {
+				t.Errorf("mayDecodeToDotDot(%q) = false, but it decodes to %q", s, decoded)
+			}
+		}
+	})
+}
