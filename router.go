@@ -796,11 +796,14 @@ func hasDotDotSegment(s string) bool {
 	return false
 }
 
-// ErrDotDotSegment is the error of the router's answer (400) to a request
-// whose path parameter or catch-all value holds a ".." segment, once
-// percent-decoded: "/files/%2e%2e/%2e%2e/etc/passwd" and "/files/..%2fx"
-// reach no handler, so a handler that joins a parameter to a directory
-// cannot be led out of it.
+// ErrDotDotSegment is the error of the router's answer (400), through the
+// middleware and the ErrorHandler, to a request that matched a route with
+// parameters when a parameter or catch-all value, or the decoded path,
+// holds a ".." segment, whether percent-decoding made it or the path
+// carried it: "/files/%2e%2e/%2e%2e/etc/passwd", "/files/..%2fx" and
+// "/files/../x" reach no handler, so a handler that joins parameters to a
+// directory cannot be led out of it. Routes without parameters are not
+// affected.
 var ErrDotDotSegment = &HTTPError{Status: http.StatusBadRequest, Message: "path holds a '..' segment"}
 
 // redirectFor returns the redirect hook, with the target stored in c, when
