@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -715,7 +716,9 @@ func (c *Context) SetCookie(cookie *http.Cookie) {
 }
 
 // SetBodyEncoding overrides how the response body goes on the wire. The
-// default, BodyAuto, sends text types as text and everything else as base64.
+// default, BodyAuto, sends text types as text and everything else as base64;
+// a text body too large for the ALB as text goes as base64 when that fits
+// (see BodyEncoding). The client receives the same bytes either way.
 func (c *Context) SetBodyEncoding(enc BodyEncoding) { c.resp.encoding = enc }
 
 // Blob sends data with the given status and Content-Type. An empty
@@ -762,9 +765,10 @@ func (c *Context) NoContent(status int) error {
 // Redirect sends a redirect to location with status, which must be a 3xx
 // code. location is sent as it is: a path ("/login") is resolved by the
 // client against the URL it asked for. Redirect returns an error and sends
-// nothing when status is not 3xx, or when location holds a control byte
+// nothing when status is not 3xx, when location holds a control byte
 // (below 0x20, such as CR, LF and NUL, or DEL), which could split or
-// truncate the header; returned from a handler, that error becomes a 500.
+// truncate the header, or when it is not valid UTF-8, which no header
+// value can carry; returned from a handler, that error becomes a 500.
 func (c *Context) Redirect(status int, location string) error {
 	if status < 300 || status > 399 {
 		return errors.New("alb: redirect status " + strconv.Itoa(status) + " is not 3xx")
@@ -773,6 +777,9 @@ func (c *Context) Redirect(status int, location string) error {
 		if b := location[i]; b < 0x20 || b == 0x7f {
 			return errors.New("alb: redirect location " + strconv.Quote(location) + " holds a control character")
 		}
+	}
+	if !utf8.ValidString(location) {
+		return errors.New("alb: redirect location " + strconv.Quote(location) + " is not valid UTF-8")
 	}
 	c.SetHeader("Location", location)
 	return c.NoContent(status)

@@ -44,7 +44,10 @@ func (e *HTTPError) publicMessage() string {
 }
 
 // The errors the router's default hooks return. Each is an *HTTPError, so
-// the ErrorHandler formats them like any handler's error.
+// the ErrorHandler formats them like any handler's error. The router also
+// answers ErrDotDotSegment (a parameter holding a ".." segment) and an
+// *HTTPError whose cause is ErrResponseTooLarge (see
+// Router.TooLargeStatus) through the ErrorHandler.
 var (
 	// ErrNotFound is returned by the default NotFound hook: no route matches
 	// the path.

@@ -21,8 +21,11 @@ import (
 // bytes of the body.
 //
 // Whatever the encoding, an empty body goes out as "body": "" with
-// "isBase64Encoded": false. Values other than the constants below behave as
-// BodyAuto.
+// "isBase64Encoded": false, and a body that would go out as text but whose
+// escaped JSON string would take the response over the ALB's 1 MB limit
+// goes out as base64 when that fits (escaping can make text up to six
+// times longer, base64 only 4/3). Values other than the constants below
+// behave as BodyAuto.
 type BodyEncoding uint8
 
 const (
@@ -312,10 +315,14 @@ func (e *encoder) appendChecked(dst []byte, r *response, multiValue bool) ([]byt
 	if n := headerBlockSize(r.headers); n > maxHeaderBlock {
 		return dst, &tooLargeError{what: "header block", size: n, limit: maxHeaderBlock}
 	}
+	if len(r.body) > maxResponseSize { // neither form can fit: encode nothing
+		return dst, &tooLargeError{what: "body", size: len(r.body), limit: maxResponseSize}
+	}
 	start := len(dst)
 	dst, asBase64 := e.appendObject(dst, r, multiValue)
 	size := len(dst) - start
-	if size > maxResponseSize && !asBase64 && len(r.body) > 0 {
+	if size > maxResponseSize && !asBase64 && len(r.body) > 0 &&
+		base64.StdEncoding.EncodedLen(len(r.body)) < maxResponseSize {
 		forced := *r
 		forced.encoding = BodyBase64
 		quiet := *e // the first pass logged what there was to log
@@ -338,7 +345,7 @@ var ErrResponseTooLarge = errors.New("alb: response too large for the ALB")
 // tooLargeError says which limit a response exceeded, and by how much. It
 // matches ErrResponseTooLarge.
 type tooLargeError struct {
-	what        string // "JSON" or "header block"
+	what        string // "JSON", "body" or "header block"
 	size, limit int
 }
 
@@ -380,6 +387,15 @@ func (e *encoder) appendTooLarge(dst []byte, multiValue bool, why *tooLargeError
 		slog.Int("size", why.size), slog.Int("limit", why.limit), slog.Int("status", tooLarge.status))
 	dst, _ = e.appendObject(dst, &tooLarge, multiValue)
 	return dst
+}
+
+// setTooLarge makes r the plain-text "response too large" answer with
+// status, as appendTooLarge writes it.
+func (r *response) setTooLarge(status int) {
+	r.reset()
+	r.status = status
+	r.headers = append(r.headers, tooLargeHeaders[0])
+	r.body = []byte(tooLargeBody)
 }
 
 // tooLargeHeaders and tooLargeBody make the response that appendResponse

@@ -74,7 +74,9 @@ type Router struct {
 	// those that describe a body (Content-Type, Content-Encoding,
 	// Content-Length, Content-Disposition, ETag, Last-Modified and the
 	// like), which the router removes first, and the body encoding is back
-	// to BodyAuto. It also answers the router's own errors: ErrNotFound,
+	// to BodyAuto. Caching headers such as Cache-Control are kept: an
+	// ErrorHandler that must not let a shared cache keep an error sets its
+	// own. It also answers the router's own errors: ErrNotFound,
 	// ErrMethodNotAllowed, ErrDotDotSegment, a malformed event (400) and a
 	// response too large for the ALB (see TooLargeStatus). nil means
 	// DefaultErrorHandler.
@@ -104,9 +106,10 @@ type Router struct {
 	// through ErrorHandler like any error, with an *HTTPError of this
 	// status, the message "response too large" and a cause matching
 	// ErrResponseTooLarge, and a warning is logged with the size. If the
-	// ErrorHandler's answer is too large as well, or it panics, a plain-text
-	// "response too large" of this status goes out. Middleware has already
-	// returned by then: an access log records the response it saw.
+	// ErrorHandler's answer is too large as well, or it panics or writes
+	// nothing, a plain-text "response too large" of this status goes out.
+	// Middleware has already returned by then: an access log records the
+	// response it saw.
 	TooLargeStatus int
 
 	// TrustedProxyHops is how many proxies in front of the ALB append to
@@ -561,8 +564,8 @@ func (r *Router) answerError(c *Context, err error) {
 // ErrResponseTooLarge: from a response that keeps the headers that do not
 // describe the body (as for any error) when the JSON was too large, from a
 // clean one when the header block was. If that answer is too large as
-// well, or the ErrorHandler panics, the encoder's plain-text replacement
-// goes out.
+// well, or the ErrorHandler panics or writes nothing, the encoder's
+// plain-text replacement goes out.
 func (r *Router) encodeResponse(ctx context.Context, c *Context) []byte {
 	enc := r.enc // a copy that hands its warnings to ctx's hook, if any
 	enc.ctx = ctx
@@ -580,10 +583,7 @@ func (r *Router) encodeResponse(ctx context.Context, c *Context) []byte {
 		defer func() {
 			if p := recover(); p != nil {
 				r.logPanic(c, p)
-				c.resp.reset()
-				c.resp.status = status
-				c.resp.headers = append(c.resp.headers, tooLargeHeaders[0])
-				c.resp.body = []byte(tooLargeBody)
+				c.resp.setTooLarge(status)
 			}
 		}()
 		if tooLarge.what == "header block" {
@@ -594,6 +594,9 @@ func (r *Router) encodeResponse(ctx context.Context, c *Context) []byte {
 			c.resp.encoding = BodyAuto
 		}
 		r.onError(c, &HTTPError{Status: status, Message: "response too large", Err: tooLarge})
+		if c.resp.status == 0 && len(c.resp.body) == 0 { // the ErrorHandler wrote nothing
+			c.resp.setTooLarge(status)
+		}
 	}()
 	if c.req.method == http.MethodHead {
 		c.resp.body = nil // contract rule 34
@@ -750,7 +753,7 @@ func (r *Router) dispatch(c *Context) HandlerFunc {
 func (r *Router) matched(c *Context, rt *route) HandlerFunc {
 	c.route = rt.pattern
 	if c.params.n > 0 && mayDecodeToDotDot(c.req.rawPath) &&
-		(paramsHoldDotDot(&c.params) || hasDotDotSegment(c.Path())) {
+		(paramsHoldDotDot(&c.params) || rawHasDotDotSegment(c.req.rawPath)) {
 		return r.dotDot
 	}
 	return rt.handler
@@ -783,6 +786,37 @@ func paramsHoldDotDot(ps *params) bool {
 		}
 	}
 	return false
+}
+
+// rawHasDotDotSegment reports whether the raw path holds a segment that
+// is ".." once decoded, each valid escape standing for its byte (so "%2F"
+// separates segments as '/' does) and a malformed '%' for itself, as the
+// tree decodes parameter values. It allocates nothing, and one malformed
+// escape elsewhere in the path does not hide a ".." (as it would in the
+// all-or-nothing decoding of Context.Path).
+func rawHasDotDotSegment(raw string) bool {
+	dots, other := 0, false // of the current segment
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c == '%' {
+			if b, ok := unescapeAt(raw, i); ok {
+				c = b
+				i += 2
+			}
+		}
+		switch c {
+		case '/':
+			if dots == 2 && !other {
+				return true
+			}
+			dots, other = 0, false
+		case '.':
+			dots++
+		default:
+			other = true
+		}
+	}
+	return dots == 2 && !other
 }
 
 // hasDotDotSegment reports whether s holds ".." as a whole segment: "..",

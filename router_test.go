@@ -1751,8 +1751,9 @@ func TestRouterTooLargeErrorAnswer(t *testing.T) {
 	big := bytes.Repeat([]byte{0xff}, 2<<20)
 	for _, multi := range bothModes {
 		for name, eh := range map[string]func(*Context, error){
-			"too large": func(c *Context, err error) { _ = c.Blob(500, "application/octet-stream", big) },
-			"panics":    func(c *Context, err error) { panic("error handler fails") },
+			"too large":      func(c *Context, err error) { _ = c.Blob(500, "application/octet-stream", big) },
+			"panics":         func(c *Context, err error) { panic("error handler fails") },
+			"writes nothing": func(c *Context, err error) {},
 		} {
 			r := New()
 			r.Logger = slog.New(slog.DiscardHandler)
@@ -2208,6 +2209,8 @@ func TestRouterRefusesDotDotParameters(t *testing.T) {
 		{"/files/%2e%2e/%2e%2e/etc/passwd", false, ""},
 		{"/files/%2E%2E/x", false, ""},
 		{"/files/..%2fetc%2fpasswd", false, ""},
+		{"/files/%zz/%2e%2e/etc", false, ""},
+		{"/files/%/..%2fsecret", false, ""},
 		{"/files/a/..%2F..%2Fb", false, ""},
 		{"/files/a/%2e%2e", false, ""},
 		{"/files/a%2f%2e%2e%2fb", false, ""},
@@ -2333,6 +2336,7 @@ func TestRouterStaticTextAfterParameter(t *testing.T) {
 	r.GET("/v1/:name.json", echo("name"))
 	r.GET("/files/:base.:ext", echo("base", "ext"))
 	r.GET("/flights/:from-:to/", echo("from", "to"))
+	r.GET("/v/:ver/:a.:b", echo("ver", "a", "b"))
 	tests := []struct {
 		method, path string
 		status       int
@@ -2353,6 +2357,9 @@ func TestRouterStaticTextAfterParameter(t *testing.T) {
 		{"GET", "/V1/users.JSON", 301, "/v1/users.json"},
 		{"POST", "/v1/users.json", 405, `{"message":"Method Not Allowed"}`},
 		{"GET", "/files/..%2f.x", 400, `{"message":"path holds a '..' segment"}`},
+		{"GET", "/v/%zz/..%2fsecret.txt", 400, `{"message":"path holds a '..' segment"}`},
+		{"GET", "/v/%/..%2fsecret.txt", 400, `{"message":"path holds a '..' segment"}`},
+		{"GET", "/v/1/a..b.txt", 200, "/v/:ver/:a.:b ver=1;a=a;b=.b.txt;"},
 	}
 	for _, multi := range bothModes {
 		for _, tt := range tests {
@@ -2380,10 +2387,30 @@ func FuzzDotDotSegment(f *testing.F) {
 		if got, want := hasDotDotSegment(s), slices.Contains(strings.Split(s, "/"), ".."); got != want {
 			t.Errorf("hasDotDotSegment(%q) = %v, want %v", s, got, want)
 		}
+		if got, want := rawHasDotDotSegment(s), slices.Contains(strings.Split(decodeEachEscape(s), "/"), ".."); got != want {
+			t.Errorf("rawHasDotDotSegment(%q) = %v, want %v", s, got, want)
+		}
 		if !mayDecodeToDotDot(s) {
 			if decoded := unescapePath(s); strings.Contains(decoded, "..") {
 				t.Errorf("mayDecodeToDotDot(%q) = false, but it decodes to %q", s, decoded)
 			}
 		}
 	})
+}
+
+// decodeEachEscape decodes every valid "%XX" of s on its own and keeps a
+// malformed '%' as it is: the oracle for rawHasDotDotSegment.
+func decodeEachEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil && s[i+1] != '+' && s[i+1] != '-' {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
