@@ -1164,8 +1164,8 @@ func TestRouterRedirectNeverProtocolRelative(t *testing.T) {
 			if strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, `/\`) {
 				t.Errorf("GET %s: Location = %q, which names another host", path, loc)
 			}
-			if headers != nil && loc != "" && !strings.HasPrefix(loc, "/") {
-				t.Errorf("GET %s: Location = %q, want it on https://example.com/", path, loc)
+			if loc != "" && !strings.HasPrefix(loc, "/") {
+				t.Errorf("GET %s: Location = %q, want a path", path, loc)
 			}
 		}
 	}
