@@ -2414,3 +2414,31 @@ func decodeEachEscape(s string) string {
 	}
 	return b.String()
 }
+
+// TestRouterServeEventTooLarge: ServeEvent answers a response too large for
+// the ALB as Invoke does, through the ErrorHandler.
+func TestRouterServeEventTooLarge(t *testing.T) {
+	r := New()
+	r.Logger = slog.New(slog.DiscardHandler)
+	r.GET("/big", func(c *Context) error {
+		c.SetHeader("X-Keep", "1")
+		return c.Blob(http.StatusOK, "application/octet-stream", make([]byte, 900_000))
+	})
+	for _, multi := range bothModes {
+		ev := events.ALBTargetGroupRequest{HTTPMethod: "GET", Path: "/big"}
+		get := func(resp events.ALBTargetGroupResponse, name string) string { return resp.Headers[name] }
+		if multi {
+			ev.MultiValueHeaders = map[string][]string{}
+			get = func(resp events.ALBTargetGroupResponse, name string) string {
+				if vs := resp.MultiValueHeaders[name]; len(vs) > 0 {
+					return vs[0]
+				}
+				return ""
+			}
+		}
+		resp, err := r.ServeEvent(context.Background(), ev)
+		if err != nil || resp.StatusCode != 500 || resp.Body != `{"message":"response too large"}` || get(resp, "X-Keep") != "1" || get(resp, "Content-Type") != "application/json" {
+			t.Errorf("%s: ServeEvent = %d %q X-Keep %q (%v), want the 500 JSON error with X-Keep", modeLabel(multi), resp.StatusCode, resp.Body, get(resp, "X-Keep"), err)
+		}
+	}
+}

@@ -22,6 +22,7 @@ func chainWithAuth() *alb.Router {
 	r.Use(mw...)
 	r.GET("/users", func(c *alb.Context) error { return c.String(http.StatusOK, "users") })
 	r.GET("/docs/", func(c *alb.Context) error { return c.String(http.StatusOK, "docs") })
+	r.GET("/files/*path", func(c *alb.Context) error { return c.String(http.StatusOK, c.Param("path")) })
 	r.POST("/orders", func(c *alb.Context) error { return c.NoContent(http.StatusCreated) })
 	r.GET("/big", func(c *alb.Context) error {
 		// Not compressible, so Compress leaves it over the ALB's limit.
@@ -55,6 +56,8 @@ func TestRecommendedChainRouterAnswers(t *testing.T) {
 		{"automatic OPTIONS", "OPTIONS", "/users", [2]string{}, 204, map[string]string{"Allow": "GET, HEAD, OPTIONS"}, ""},
 		{"HEAD falls back to GET", "HEAD", "/users", [2]string{}, 200, map[string]string{"Content-Type": "text/plain; charset=utf-8"}, ""},
 		{"HEAD not found", "HEAD", "/nowhere", [2]string{}, 404, map[string]string{"Content-Type": "application/json"}, ""},
+		{"'..' parameter refused", "GET", "/files/%2e%2e/%2e%2e/etc/passwd", [2]string{}, 400, map[string]string{"Content-Type": "application/json"}, `{"message":"path holds a '..' segment"}`},
+		{"HEAD of a large body: no body, so no guard", "HEAD", "/big", [2]string{}, 200, map[string]string{"Content-Type": "application/octet-stream"}, ""},
 		{"1 MB guard", "GET", "/big", [2]string{}, 500, map[string]string{"Content-Type": "application/json"}, `{"message":"response too large"}`},
 	}
 	forEachMode(t, func(t *testing.T, multiValue bool) {
