@@ -2,8 +2,14 @@ package alb_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io/fs"
+	"log/slog"
+	"mime"
 	"net/http"
+	"path"
+	"testing/fstest"
 
 	"github.com/albkit/alb"
 )
@@ -101,4 +107,34 @@ func ExampleRouter_GET_staticTextAfterParameter() {
 	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"text/plain; charset=utf-8"},"body":"QR code abc"}
 	// {"statusCode":404,"statusDescription":"404 Not Found","isBase64Encoded":false,"headers":{"Content-Type":"application/json"},"body":"{\"message\":\"Not Found\"}"}
 	// {"statusCode":200,"statusDescription":"200 OK","isBase64Encoded":false,"headers":{"Content-Type":"text/plain; charset=utf-8"},"body":"report | tar.gz"}
+}
+
+// The README's file-serving handler, on an fs.FS: hostile paths never
+// reach outside it.
+func ExampleRouter_GET_catchAllFiles() {
+	static := fstest.MapFS{"static/a/b.txt": {Data: []byte("hello")}}
+	r := alb.New()
+	r.Logger = slog.New(slog.DiscardHandler)
+	r.GET("/files/*path", func(c *alb.Context) error {
+		name := "static" + c.Param("path") // "static/a/b.txt"
+		data, err := fs.ReadFile(static, name)
+		if err != nil {
+			return alb.ErrNotFound
+		}
+		return c.Blob(http.StatusOK, mime.TypeByExtension(path.Ext(name)), data)
+	})
+	for _, p := range []string{"/files/a/b.txt", "/files/%2e%2e/%2e%2e/etc/passwd", "/files/..%2fstatic/a/b.txt", "/files//etc/passwd"} {
+		out, _ := r.Invoke(context.Background(), []byte(`{"httpMethod":"GET","path":"`+p+`","headers":{}}`))
+		var resp struct {
+			StatusCode int
+			Body       string
+		}
+		_ = json.Unmarshal(out, &resp)
+		fmt.Println(p, resp.StatusCode, resp.Body)
+	}
+	// Output:
+	// /files/a/b.txt 200 hello
+	// /files/%2e%2e/%2e%2e/etc/passwd 400 {"message":"path holds a '..' segment"}
+	// /files/..%2fstatic/a/b.txt 400 {"message":"path holds a '..' segment"}
+	// /files//etc/passwd 404 {"message":"Not Found"}
 }
