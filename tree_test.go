@@ -53,12 +53,15 @@ type treeParam [2]string
 
 // treeLookupTests are lookups in treeRoutes. route is "" where nothing
 // matches; tsr is the trailing-slash hint expected then.
-var treeLookupTests = []struct {
+// treeLookupTest is one lookup and what it must give.
+type treeLookupTest struct {
 	path  string
-	route string
+	route string // "" means no match
 	ps    []treeParam
 	tsr   bool
-}{
+}
+
+var treeLookupTests = []treeLookupTest{
 	// Static routes.
 	{"/", "/", nil, false},
 	{"/users", "/users", nil, false},
@@ -191,9 +194,16 @@ func equalTreeParams(a, b []treeParam) bool {
 }
 
 func TestTreeLookup(t *testing.T) {
-	tr := newTestTree(t, treeRoutes)
+	checkTreeLookups(t, newTestTree(t, treeRoutes), treeLookupTests)
+}
+
+// checkTreeLookups runs every lookup of tests on tr and checks the route,
+// the parameters, the trailing-slash hint, and that the entries of params
+// after the match are empty.
+func checkTreeLookups(t *testing.T, tr *tree[string], tests []treeLookupTest) {
+	t.Helper()
 	var ps params
-	for _, tt := range treeLookupTests {
+	for _, tt := range tests {
 		route, ok, tsr := tr.lookup(tt.path, &ps)
 		if ok != (tt.route != "") || route != tt.route {
 			t.Errorf("lookup(%q) = %q, %v; want %q", tt.path, route, ok, tt.route)
@@ -1231,12 +1241,7 @@ var suffixRoutes = []string{
 }
 
 // suffixLookupTests are lookups in suffixRoutes, as treeLookupTests.
-var suffixLookupTests = []struct {
-	path  string
-	route string
-	ps    []treeParam
-	tsr   bool
-}{
+var suffixLookupTests = []treeLookupTest{
 	{"/qr/abc.png", "/qr/:code.png", []treeParam{{"code", "abc"}}, false},
 	{"/qr/abc", "/qr/:code", []treeParam{{"code", "abc"}}, false},
 	{"/qr/abc.jpg", "/qr/:code.jpg", []treeParam{{"code", "abc"}}, false},
@@ -1299,21 +1304,7 @@ var suffixLookupTests = []struct {
 }
 
 func TestTreeSuffixLookup(t *testing.T) {
-	tr := newTestTree(t, suffixRoutes)
-	var ps params
-	for _, tt := range suffixLookupTests {
-		route, ok, tsr := tr.lookup(tt.path, &ps)
-		if ok != (tt.route != "") || route != tt.route {
-			t.Errorf("lookup(%q) = %q, %v; want %q", tt.path, route, ok, tt.route)
-			continue
-		}
-		if got := treeParamPairs(&ps); !equalTreeParams(got, tt.ps) {
-			t.Errorf("lookup(%q) params = %q, want %q", tt.path, got, tt.ps)
-		}
-		if tsr != tt.tsr {
-			t.Errorf("lookup(%q) tsr = %v, want %v", tt.path, tsr, tt.tsr)
-		}
-	}
+	checkTreeLookups(t, newTestTree(t, suffixRoutes), suffixLookupTests)
 }
 
 // TestTreeSuffixRegistrationOrder checks that the answers do not depend on
