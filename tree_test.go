@@ -317,12 +317,22 @@ func TestParams(t *testing.T) {
 }
 
 func TestTreeLookupAllocs(t *testing.T) {
+	checkTreeLookupAllocs(t, treeRoutes, treeLookupTests,
+		// A decoded value costs its one string; decoding static text nothing.
+		map[string]float64{"/users/a%2Fb": 1, "/us%65rs/42": 0, "/caf%C3%A9": 0, "/users/bad%zz": 0})
+}
+
+// checkTreeLookupAllocs checks that no lookup of tests without an escape
+// allocates, and that each lookup of decoding allocates as many times as it
+// says.
+func checkTreeLookupAllocs(t *testing.T, routes []string, tests []treeLookupTest, decoding map[string]float64) {
+	t.Helper()
 	if raceEnabled || testing.Short() {
 		t.Skip("allocation counts are not meaningful under -race or -short")
 	}
-	tr := newTestTree(t, treeRoutes)
+	tr := newTestTree(t, routes)
 	var ps params
-	for _, tt := range treeLookupTests {
+	for _, tt := range tests {
 		if strings.Contains(tt.path, "%") {
 			continue
 		}
@@ -330,8 +340,7 @@ func TestTreeLookupAllocs(t *testing.T) {
 			t.Errorf("lookup(%q): %v allocations, want 0", tt.path, n)
 		}
 	}
-	// A decoded value costs its one string; decoding static text nothing.
-	for path, want := range map[string]float64{"/users/a%2Fb": 1, "/us%65rs/42": 0, "/caf%C3%A9": 0, "/users/bad%zz": 0} {
+	for path, want := range decoding {
 		if n := testing.AllocsPerRun(100, func() { tr.lookup(path, &ps) }); n != want {
 			t.Errorf("lookup(%q): %v allocations, want %v", path, n, want)
 		}
@@ -1364,26 +1373,10 @@ func TestTreeSuffixCaseInsensitive(t *testing.T) {
 }
 
 func TestTreeSuffixLookupAllocs(t *testing.T) {
-	if raceEnabled || testing.Short() {
-		t.Skip("allocation counts are not meaningful under -race or -short")
-	}
-	tr := newTestTree(t, suffixRoutes)
-	var ps params
-	for _, tt := range suffixLookupTests {
-		if strings.Contains(tt.path, "%") {
-			continue
-		}
-		if n := testing.AllocsPerRun(100, func() { tr.lookup(tt.path, &ps) }); n != 0 {
-			t.Errorf("lookup(%q): %v allocations, want 0", tt.path, n)
-		}
-	}
-	// A decoded value costs its one string; an escape in static text
-	// nothing.
-	for path, want := range map[string]float64{"/qr/abc%2Epng": 0, "/files/a%2Etar.gz": 0, "/qr/a%2Fb.png": 1, "/qr/%2E.png": 1, "/files/a%2F.b": 1} {
-		if n := testing.AllocsPerRun(100, func() { tr.lookup(path, &ps) }); n != want {
-			t.Errorf("lookup(%q): %v allocations, want %v", path, n, want)
-		}
-	}
+	checkTreeLookupAllocs(t, suffixRoutes, suffixLookupTests,
+		// A decoded value costs its one string; an escape in static text
+		// nothing.
+		map[string]float64{"/qr/abc%2Epng": 0, "/files/a%2Etar.gz": 0, "/qr/a%2Fb.png": 1, "/qr/%2E.png": 1, "/files/a%2F.b": 1})
 }
 
 // regexpOracle matches a path against each route on its own with a regular
