@@ -3,9 +3,7 @@ package alb
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -264,7 +262,8 @@ func unquoteCookie(v string) string {
 // must not be modified.
 func (c *Context) Body() []byte { return c.body }
 
-// BindJSON decodes the JSON request body into v, as json.Unmarshal does.
+// BindJSON decodes the JSON request body into v with the router's
+// JSONCodec.
 //
 // The request's Content-Type must be a JSON media type: application/json
 // or application/<anything>+json, in any case, with or without parameters
@@ -321,48 +320,15 @@ func (c *Context) bindJSON(v any, strict bool) error {
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		return &HTTPError{Status: http.StatusBadRequest, Message: "request body is empty; JSON expected"}
 	}
-	var err error
-	if strict {
-		dec := json.NewDecoder(bytes.NewReader(c.body))
-		dec.DisallowUnknownFields()
-		if err = dec.Decode(v); err == nil && len(bytes.TrimSpace(c.body[dec.InputOffset():])) > 0 {
-			err = errTrailingData
-		}
-	} else {
-		err = json.Unmarshal(c.body, v)
-	}
+	err := c.router.jsonCodec().Unmarshal(c.body, v, strict)
 	if err == nil {
 		return nil
 	}
-	var target *json.InvalidUnmarshalError
-	if errors.As(err, &target) {
+	var jerr *JSONError
+	if !errors.As(err, &jerr) {
 		return err // v is not a non-nil pointer: a bug in the handler, a 500
 	}
-	return &HTTPError{Status: http.StatusBadRequest, Message: jsonErrorMessage(err), Err: err}
-}
-
-var errTrailingData = errors.New("data after the JSON value")
-
-// jsonErrorMessage says what is wrong with a request body, without Go type
-// names.
-func jsonErrorMessage(err error) string {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syntax):
-		return "malformed JSON at byte " + strconv.FormatInt(syntax.Offset, 10)
-	case errors.As(err, &typ):
-		if typ.Field != "" {
-			return "wrong type for field \"" + typ.Field + "\": got JSON " + typ.Value
-		}
-		return "wrong JSON type: got " + typ.Value
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "truncated JSON"
-	}
-	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") || msg == errTrailingData.Error() {
-		return "invalid JSON: " + strings.TrimPrefix(msg, "json: ") // encoding/json's wording, no Go names
-	}
-	return "invalid JSON" // the detail (a custom UnmarshalJSON's error, say) stays in HTTPError.Err
+	return &HTTPError{Status: http.StatusBadRequest, Message: jerr.Error(), Err: err}
 }
 
 // FormValue returns the first value of the form field name: from the body
@@ -745,10 +711,10 @@ func (c *Context) HTML(status int, html string) error {
 	return c.Blob(status, "text/html; charset=utf-8", stringBytes(html))
 }
 
-// JSON sends v encoded by json.Marshal as application/json. If v cannot be
-// encoded, JSON sends nothing and returns the error.
+// JSON sends v encoded by the router's JSONCodec as application/json. If
+// v cannot be encoded, JSON sends nothing and returns the error.
 func (c *Context) JSON(status int, v any) error {
-	b, err := json.Marshal(v)
+	b, err := c.router.jsonCodec().AppendMarshal(nil, v)
 	if err != nil {
 		return err
 	}

@@ -112,6 +112,10 @@ type Router struct {
 	// response it saw.
 	TooLargeStatus int
 
+	// JSONCodec reads and writes the JSON bodies of BindJSON,
+	// BindJSONStrict and Context.JSON. nil means StandardJSON.
+	JSONCodec JSONCodec
+
 	// TrustedProxyHops is how many proxies in front of the ALB append to
 	// X-Forwarded-For (CloudFront in front of the ALB is one). ClientIP
 	// skips that many entries from the right. Default 0.
@@ -144,6 +148,7 @@ type settings struct {
 	panicHandler           func(c *Context, recovered any)
 	logger                 *slog.Logger // never nil
 	trustedProxyHops       int
+	jsonCodec              JSONCodec // never nil
 }
 
 // route is what the tree stores for one method and pattern.
@@ -400,6 +405,10 @@ func (r *Router) freeze() {
 		panicHandler:           r.PanicHandler,
 		logger:                 r.Logger,
 		trustedProxyHops:       r.TrustedProxyHops,
+		jsonCodec:              r.JSONCodec,
+	}
+	if r.cfg.jsonCodec == nil {
+		r.cfg.jsonCodec = StandardJSON{}
 	}
 	if r.cfg.logger == nil {
 		r.cfg.logger = slog.Default()
@@ -438,6 +447,18 @@ func (r *Router) wrapHook(h HandlerFunc) (wrapped HandlerFunc) {
 		}
 	}()
 	return wrap(h, r.middleware)
+}
+
+// jsonCodec returns the router's JSONCodec: as frozen once serving, as set
+// before (for a Context made outside Invoke, in a test).
+func (r *Router) jsonCodec() JSONCodec {
+	if r.frozen {
+		return r.cfg.jsonCodec
+	}
+	if r.JSONCodec != nil {
+		return r.JSONCodec
+	}
+	return StandardJSON{}
 }
 
 // logger returns the router's logger: as frozen once serving, as set before.
