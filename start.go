@@ -1,9 +1,6 @@
 package alb
 
-import (
-	"io"
-	"time"
-)
+import "time"
 
 // The local server is in start_local.go, built by default; a build with
 // the tag lambda.norpc, as AWS documents for the provided.al2023 runtime,
@@ -17,18 +14,8 @@ import (
 // every option and ignores it (see Start).
 type StartOption func(*startConfig)
 
-type startConfig struct {
-	addr        string
-	multiValue  bool
-	timeout     time.Duration
-	healthPath  string
-	healthEvery time.Duration
-	out         io.Writer
-
-	// The server's timeouts but the function's; tests shorten them.
-	readTimeout time.Duration
-	writeMargin time.Duration
-}
+// startConfig, which the options set, is in start_local.go, and in
+// start_lambda.go without what only the local server uses.
 
 // WithAddr sets the local address to listen on, such as "127.0.0.1:9000"
 // or ":8080" (every interface); port 0 picks a free port, and the address

@@ -5,6 +5,7 @@ package alb
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 )
@@ -21,4 +22,14 @@ func Start(r *Router, opts ...StartOption) {
 		fmt.Fprintln(os.Stderr, "alb: AWS_LAMBDA_RUNTIME_API is not set, and this binary, built with -tags lambda.norpc, has no local server: build without the tag to serve locally")
 	}
 	lambda.Start(r)
+}
+
+// startConfig has the fields the options set, which nothing reads in a
+// build without a local server.
+type startConfig struct {
+	addr        string
+	multiValue  bool
+	timeout     time.Duration
+	healthPath  string
+	healthEvery time.Duration
 }

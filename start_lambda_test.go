@@ -11,7 +11,7 @@ import (
 // says so, and lambda.Start exits the process, whatever the options.
 func TestStartOutsideLambdaWithoutLocalServer(t *testing.T) {
 	startChild(t)
-	err, out := startChildProcess(t, "TestStartOutsideLambdaWithoutLocalServer", "AWS_LAMBDA_RUNTIME_API=")
+	out, err := startChildProcess(t, "TestStartOutsideLambdaWithoutLocalServer", "AWS_LAMBDA_RUNTIME_API=")
 	if err == nil {
 		t.Errorf("the child process exited with status 0; output:\n%s", out)
 	}

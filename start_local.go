@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -137,6 +138,19 @@ func serveLocal(ctx context.Context, r *Router, ready chan<- net.Addr, opts ...S
 		return err
 	}
 	return nil
+}
+
+type startConfig struct {
+	addr        string
+	multiValue  bool
+	timeout     time.Duration
+	healthPath  string
+	healthEvery time.Duration
+	out         io.Writer
+
+	// The server's timeouts but the function's; tests shorten them.
+	readTimeout time.Duration
+	writeMargin time.Duration
 }
 
 // The local server's timeouts (see Start).

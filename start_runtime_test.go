@@ -32,8 +32,8 @@ func startChild(t *testing.T) {
 }
 
 // startChildProcess runs the test named test in a copy of this test
-// binary, with env added, and returns its exit error and its output.
-func startChildProcess(t *testing.T, test string, env ...string) (error, string) {
+// binary, with env added, and returns its output and its exit error.
+func startChildProcess(t *testing.T, test string, env ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
 	cmd.Env = append(append(os.Environ(), startChildEnv+"=1"), env...)
@@ -46,12 +46,12 @@ func startChildProcess(t *testing.T, test string, env ...string) (error, string)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		return err, out.String()
+		return out.String(), err
 	case <-time.After(60 * time.Second): // a guard, not the assertion
 		_ = cmd.Process.Kill()
 		<-done
 		t.Fatalf("the child process did not exit; output:\n%s", out.String())
-		return nil, ""
+		return "", nil
 	}
 }
 
@@ -91,7 +91,7 @@ func TestStartInLambda(t *testing.T) {
 		}
 	}))
 	defer api.Close()
-	err, out := startChildProcess(t, "TestStartInLambda", "AWS_LAMBDA_RUNTIME_API="+strings.TrimPrefix(api.URL, "http://"))
+	out, err := startChildProcess(t, "TestStartInLambda", "AWS_LAMBDA_RUNTIME_API="+strings.TrimPrefix(api.URL, "http://"))
 	if err == nil || !strings.Contains(out, "410") {
 		t.Errorf("child exited with %v, want an exit on the runtime API's 410; output:\n%s", err, out)
 	}
