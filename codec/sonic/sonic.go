@@ -28,11 +28,9 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/albkit/alb"
 	"github.com/bytedance/sonic"
-	"github.com/bytedance/sonic/encoder"
 )
 
 // Codec is the alb.JSONCodec of github.com/bytedance/sonic, configured as
@@ -52,25 +50,22 @@ var (
 	}.Froze()
 )
 
-// encodeOptions are ConfigStd's.
-const encodeOptions = encoder.EscapeHTML | encoder.SortMapKeys | encoder.CompactMarshaler | encoder.ValidateString
-
 // Pretouch compiles sonic's code for the type of v, and the types it
 // holds, ahead of the first request that needs it.
 func Pretouch(v any) error { return sonic.Pretouch(reflect.TypeOf(v)) }
 
-// AppendMarshal appends sonic's encoding of v to dst: encoding/json's bytes.
+// AppendMarshal appends sonic's encoding of v to dst: encoding/json's
+// bytes. (sonic's EncodeInto, which appends, allocates more: it grows dst
+// step by step and its HTML escaping copies the whole buffer.)
 func (Codec) AppendMarshal(dst []byte, v any) ([]byte, error) {
-	// sonic's last passes (HTML escaping, UTF-8 correction) rewrite its
-	// whole buffer, so it gets the free space after dst only.
-	tail := dst[len(dst):]
-	if err := encoder.EncodeInto(&tail, v, encodeOptions); err != nil {
+	b, err := std.Marshal(v)
+	if err != nil {
 		return dst, err
 	}
-	if len(tail) > 0 && len(tail) <= cap(dst)-len(dst) && unsafe.SliceData(tail) == unsafe.SliceData(dst[len(dst):len(dst)+1]) {
-		return dst[:len(dst)+len(tail)], nil // encoded in place
+	if dst == nil {
+		return b, nil
 	}
-	return append(dst, tail...), nil
+	return append(dst, b...), nil
 }
 
 // Unmarshal decodes data into v with sonic, rejecting unknown members when

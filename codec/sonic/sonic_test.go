@@ -6,6 +6,7 @@ import (
 	"github.com/albkit/alb"
 	"github.com/albkit/alb/codec/sonic"
 	"github.com/albkit/alb/internal/jsoncorpus"
+	gosonic "github.com/bytedance/sonic"
 )
 
 // differences are the inputs on which sonic, as Codec configures it,
@@ -28,4 +29,21 @@ func TestCorpus(t *testing.T) { jsoncorpus.Compare(t, sonic.Codec{}, differences
 func BenchmarkJSON(b *testing.B) {
 	b.Run("codec=std", func(b *testing.B) { jsoncorpus.Bench(b, alb.StandardJSON{}) })
 	b.Run("codec=sonic", func(b *testing.B) { jsoncorpus.Bench(b, sonic.Codec{}) })
+	b.Run("codec=sonic-default", func(b *testing.B) { jsoncorpus.Bench(b, defaultConfig{}) })
+}
+
+// defaultConfig is sonic.ConfigDefault, measured to weigh Codec's choice
+// of ConfigStd.
+type defaultConfig struct{}
+
+func (defaultConfig) AppendMarshal(dst []byte, v any) ([]byte, error) {
+	b, err := gosonic.ConfigDefault.Marshal(v)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, b...), nil
+}
+
+func (defaultConfig) Unmarshal(data []byte, v any, strict bool) error {
+	return gosonic.ConfigDefault.Unmarshal(data, v)
 }
