@@ -1,7 +1,7 @@
 // Package sonic is an alb.JSONCodec over github.com/bytedance/sonic, a JSON
 // library that generates machine code for each Go type at run time (a JIT,
-// on linux, darwin and windows on amd64 and arm64; elsewhere it falls back
-// to encoding/json).
+// on amd64 and arm64 with Go before 1.28; elsewhere sonic falls back to
+// encoding/json, and so does Codec).
 //
 // Codec uses sonic's encoding/json-compatible configuration (ConfigStd):
 // decoded strings are copies, so nothing a handler gets points into the

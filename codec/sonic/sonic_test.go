@@ -1,6 +1,7 @@
 package sonic_test
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/albkit/alb"
@@ -23,6 +24,8 @@ var differences = map[string]string{
 	"decode/string-option-bad":      `"abc" for a ",string" int is JSONSyntax at the "a", not JSONInvalid`,
 	"decode/map-int-key-bad":        `a bad integer map key is a JSONType error that says "got JSON string": the key is one`,
 }
+
+func init() { maps.Copy(differences, toolchainDifferences) }
 
 func TestCorpus(t *testing.T) { jsoncorpus.Compare(t, sonic.Codec{}, differences) }
 

@@ -1,6 +1,7 @@
 package jsoncorpus
 
 import (
+	"maps"
 	"testing"
 
 	"github.com/albkit/alb"
@@ -22,6 +23,8 @@ var standardDefects = map[string]string{
 	"decode/float32-overflow":      `Got "number 1e39"`,
 	"decode/map-int-key-bad":       `Got "number x"`,
 }
+
+func init() { maps.Copy(standardDefects, toolchainDefects) }
 
 // TestStandardJSON runs the corpus on the reference itself: no
 // differences, and only the known defects of its errors.
