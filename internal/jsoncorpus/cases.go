@@ -68,6 +68,7 @@ var Decodes = []DecodeCase{
 	{Name: "utf8-lone-surrogate", Body: `{"name":"\ud800x"}`, New: newOf[Basic]()},
 	{Name: "control-char", Body: "{\"name\":\"a\nb\"}", New: newOf[Basic]()},
 	{Name: "bad-escape", Body: `{"name":"\x41"}`, New: newOf[Basic]()},
+	{Name: "skipped-bad-escape", Body: "{\"\":[{\"0000000\\\x970\xb0\x910\":{\"00\":0}}]}", New: newOf[Order]()},
 	{Name: "bad-unicode-escape", Body: `{"name":"\u12G4"}`, New: newOf[Basic]()},
 
 	// Numbers.
