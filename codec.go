@@ -47,8 +47,9 @@ const (
 	JSONDuplicateField
 	// JSONTrailingData: something other than white space follows the value.
 	JSONTrailingData
-	// JSONInvalid: anything else, such as a custom UnmarshalJSON that
-	// failed; the detail stays in Err.
+	// JSONInvalid: anything else, such as a value its field cannot take
+	// (a time not in RFC 3339) or a custom UnmarshalJSON that failed; the
+	// detail stays in Err, Field names the member when the codec says.
 	JSONInvalid
 	// JSONInvalidUTF8: a string holds bytes that are not UTF-8; Offset
 	// says where. (encoding/json replaces them with U+FFFD instead.)
@@ -111,6 +112,9 @@ func (e *JSONError) Error() string {
 			return "invalid JSON: string at byte " + strconv.FormatInt(e.Offset, 10) + " is not valid UTF-8"
 		}
 		return "invalid JSON: a string is not valid UTF-8"
+	}
+	if e.Field != "" {
+		return "invalid JSON value for field " + strconv.Quote(e.Field)
 	}
 	return "invalid JSON"
 }
@@ -206,7 +210,12 @@ func jsonKindOf(t reflect.Type) string {
 		return "string"
 	case reflect.Struct, reflect.Map:
 		return "object"
-	case reflect.Slice, reflect.Array:
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "string" // base64
+		}
+		return "array"
+	case reflect.Array:
 		return "array"
 	}
 	return ""

@@ -127,9 +127,11 @@ func jsonv2Error(data []byte, err error) *JSONError {
 		switch {
 		case errors.Is(sem.Err, jsonv2ErrUnknownName):
 			e.Kind = JSONUnknownField
-		case sem.Err != nil && !isRangeOrSyntax(sem.Err) && sem.GoType != nil && jsonKindOf(sem.GoType) == "":
-			// A custom UnmarshalJSON or UnmarshalText failed: its
-			// message is not for the client.
+		case sem.Err != nil && !isRangeOrSyntax(sem.Err) &&
+			(jsonKindOf(sem.GoType) == "" || jsonKindOf(sem.GoType) == jsonv2KindName(sem.JSONKind)):
+			// The right JSON type but a value its field cannot take (bad
+			// base64, a time not in RFC 3339), or a custom UnmarshalJSON
+			// that failed: the detail is not for the client.
 		case sem.JSONKind != 0:
 			e.Kind = JSONType
 			e.Got = jsonv2KindName(sem.JSONKind)
