@@ -53,6 +53,9 @@ var jsonDiffCases = []struct {
 	strict     bool
 	into       func() any
 	diff       string
+	// diff127, when set, replaces diff from Go 1.27, whose encoding/json
+	// is built on JSON v2; "none" means no difference.
+	diff127 string
 }{
 	{name: "empty object", body: `{}`},
 	{name: "order", body: `{"id":"o1","name":"Ada","items":[{"sku":"a","qty":2,"price":9.5}],"tags":{"x":1},"n":-3,"p":7,"qty":"12","ok":"true","at":"2024-01-02T03:04:05.123+02:00","raw":"aGk=","any":{"a":[1,"x",null,true]},"arr":[1,2],"intKeys":{"1":"a"},"d":5,"NoTag":"t"}`},
@@ -109,10 +112,10 @@ var jsonDiffCases = []struct {
 	{name: "time", body: `{"at":"2024-01-02T03:04:05Z"}`},
 	{name: "time with offset", body: `{"at":"2024-01-02T03:04:05.5-07:00"}`},
 	{name: "time not RFC 3339", body: `{"at":"2024-1-2"}`},
-	{name: "time as number", body: `{"at":3}`, diff: "message only: JSON v2 says wrong type, encoding/json invalid JSON"},
+	{name: "time as number", body: `{"at":3}`, diff: "message only: JSON v2 says wrong type, encoding/json invalid JSON", diff127: "none"},
 	{name: "base64", body: `{"raw":"aGk="}`},
 	{name: "base64 with line break", body: `{"raw":"aG\nk="}`, diff: "base64 must not hold line breaks; encoding/json skips them"},
-	{name: "base64 unpadded", body: `{"raw":"aGk"}`},
+	{name: "base64 unpadded", body: `{"raw":"aGk"}`, diff127: "message only: Go 1.27's encoding/json says wrong type, JSON v2 invalid value"},
 	{name: "array exact", body: `{"arr":[1,2]}`},
 	{name: "array short", body: `{"arr":[1]}`, diff: "a Go array needs exactly its length; encoding/json zero-fills"},
 	{name: "array long", body: `{"arr":[1,2,3]}`, diff: "a Go array needs exactly its length; encoding/json drops the rest"},
@@ -191,6 +194,12 @@ func TestJSONv2Differential(t *testing.T) {
 		std := decodeWith(StandardJSON{}, tc.body, tc.strict, tc.into)
 		v2 := decodeWith(JSONv2{}, tc.body, tc.strict, tc.into)
 		same := sameOutcome(std, v2)
+		if encodingJSONOnV2 && tc.diff127 != "" {
+			tc.diff = tc.diff127
+			if tc.diff == "none" {
+				tc.diff = ""
+			}
+		}
 		switch {
 		case same && tc.diff != "":
 			t.Errorf("%s: the expected difference (%s) is gone: both give %v / %v", tc.name, tc.diff, v2.v, v2.err)
@@ -227,6 +236,9 @@ var jsonMarshalCases = []struct {
 	name string
 	v    any
 	diff string
+	// oldOnly: the difference is gone from Go 1.27, whose encoding/json
+	// is built on JSON v2.
+	oldOnly bool
 }{
 	{name: "nil slice and map", v: struct {
 		S []int          `json:"s"`
@@ -239,7 +251,7 @@ var jsonMarshalCases = []struct {
 	{name: "int map keys", v: map[int]string{10: "a", 9: "b", -1: "c"}},
 	{name: "HTML characters", v: "<a href=\"x\">&</a>", diff: "<, > and & are not escaped (the bytes differ, the decoded string does not)"},
 	{name: "line separators", v: "a\u2028b\u2029c", diff: "U+2028 and U+2029 are not escaped (the bytes differ, the decoded string does not)"},
-	{name: "invalid UTF-8", v: "caf\xe9", diff: "both send U+FFFD: encoding/json as \\ufffd, JSON v2 as the character"},
+	{name: "invalid UTF-8", v: "caf\xe9", diff: "both send U+FFFD: encoding/json as \\ufffd, JSON v2 as the character", oldOnly: true},
 	{name: "control characters", v: "a\x00\x1f\t\n\"\\"},
 	{name: "floats", v: []float64{0, 0.1, 1.5, 1e20, 1e21, 1e-6, 1e-7, 123456789, -0.0, math.MaxFloat64, math.SmallestNonzeroFloat64}},
 	{name: "float32", v: []float32{0.1, 1e21, 3.4e38, 1e-7}},
@@ -266,6 +278,9 @@ func TestJSONv2MarshalDifferential(t *testing.T) {
 		std, errStd := StandardJSON{}.AppendMarshal(nil, tc.v)
 		v2, errV2 := JSONv2{}.AppendMarshal(nil, tc.v)
 		same := (errStd != nil) == (errV2 != nil) && bytes.Equal(std, v2)
+		if encodingJSONOnV2 && tc.oldOnly {
+			tc.diff = ""
+		}
 		switch {
 		case same && tc.diff != "":
 			t.Errorf("%s: the expected difference (%s) is gone: both give %s", tc.name, tc.diff, v2)
