@@ -7,6 +7,8 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -181,7 +183,10 @@ func checkClientError(t *testing.T, name string, err error) {
 		return
 	}
 	msg := jerr.Error()
-	if msg == "" || goTypeName.MatchString(msg) {
+	// What the client sent (a member name, a number) may look like anything.
+	bare := strings.ReplaceAll(msg, strconv.Quote(jerr.Field), `"field"`)
+	bare = strings.ReplaceAll(bare, jerr.Got, "got")
+	if msg == "" || goTypeName.MatchString(bare) {
 		t.Errorf("%s: client message %q is empty or names a Go type", name, msg)
 	}
 }
