@@ -2,6 +2,7 @@ package alb
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"math"
@@ -299,5 +300,74 @@ func TestJSONv2MarshalDifferential(t *testing.T) {
 				t.Errorf("%s: %s and %s do not decode the same", tc.name, std, v2)
 			}
 		}
+	}
+}
+
+// TestBindJSONDefaultCodec: a Router without a JSONCodec binds with JSON
+// v2, so a body encoding/json would take is refused with a clear 400.
+func TestBindJSONDefaultCodec(t *testing.T) {
+	if _, ok := New().jsonCodec().(JSONv2); !ok {
+		t.Fatalf("default codec is %T, want JSONv2", New().jsonCodec())
+	}
+	tests := []struct {
+		name, body string
+		strict     bool
+		message    string
+	}{
+		{"duplicate name", `{"name":"a","name":"b"}`, false, `invalid JSON: duplicate field "name"`},
+		{"name in other case, strict", `{"Name":"a"}`, true, `invalid JSON: unknown field "Name"`},
+		{"invalid UTF-8", "{\"name\":\"caf\xe9\"}", false, "invalid JSON: string at byte 12 is not valid UTF-8"},
+		{"nested type", `{"items":[{"qty":1},{"qty":"2"}]}`, false, `wrong type for field "items.1.qty": got JSON string, want number`},
+		{"overflow", `{"small":300}`, false, `wrong type for field "small": got JSON number 300, want number`},
+		{"bad time", `{"at":"yesterday"}`, false, `invalid JSON value for field "at"`},
+		{"bad base64", `{"raw":"!"}`, false, `invalid JSON value for field "raw"`},
+		{"truncated", `{"name":"a"`, false, "truncated JSON"},
+		{"malformed", `{"name":}`, false, "malformed JSON at byte 8"},
+	}
+	for _, multi := range bothModes {
+		for _, tt := range tests {
+			var bindErr error
+			headers := [][2]string{{"content-type", "application/json"}}
+			// base64, so that invalid UTF-8 reaches the handler as it is
+			body := base64.StdEncoding.EncodeToString([]byte(tt.body))
+			serveContext(t, nil, "/", eventSpec{method: "POST", headers: headers, body: body, base64: true, multi: multi}, func(c *Context) error {
+				var v dtOrder
+				if tt.strict {
+					bindErr = c.BindJSONStrict(&v)
+				} else {
+					bindErr = c.BindJSON(&v)
+				}
+				return bindErr
+			})
+			var he *HTTPError
+			if !errors.As(bindErr, &he) || he.Status != 400 || he.Message != tt.message {
+				t.Errorf("%s %s: error = %v, want 400 %q", modeLabel(multi), tt.name, bindErr, tt.message)
+			}
+		}
+	}
+}
+
+// TestJSONv2AppendMarshal: AppendMarshal appends to dst, into its spare
+// capacity or not, keeps dst on error, and never returns memory a later
+// call writes to.
+func TestJSONv2AppendMarshal(t *testing.T) {
+	for _, dst := range [][]byte{nil, []byte("x"), append(make([]byte, 0, 64), 'x')} {
+		prefix := string(dst)
+		out, err := JSONv2{}.AppendMarshal(dst, map[string]int{"b": 1, "a": 2})
+		if err != nil || string(out) != prefix+`{"a":2,"b":1}` {
+			t.Errorf("AppendMarshal(%q) = %q, %v", prefix, out, err)
+		}
+		out, err = JSONv2{}.AppendMarshal(dst, make(chan int))
+		if err == nil || string(out) != prefix {
+			t.Errorf("AppendMarshal(%q, chan) = %q, %v; want dst and an error", prefix, out, err)
+		}
+	}
+	first, _ := JSONv2{}.AppendMarshal(nil, "first")
+	_, _ = JSONv2{}.AppendMarshal(nil, "second")
+	if string(first) != `"first"` {
+		t.Errorf("a later call changed an earlier result: %q", first)
+	}
+	if err := (JSONv2{}).Unmarshal([]byte(`{}`), dtOrder{}, false); err == nil || errors.As(err, new(*JSONError)) {
+		t.Errorf("Unmarshal into a non-pointer: %v, want a plain error (a 500)", err)
 	}
 }
