@@ -259,7 +259,7 @@ var jsonMarshalCases = []struct {
 	{name: "line separators", v: "a\u2028b\u2029c", diff: "U+2028 and U+2029 are not escaped (the bytes differ, the decoded string does not)"},
 	{name: "invalid UTF-8", v: "caf\xe9", diff: "both send U+FFFD: encoding/json as \\ufffd, JSON v2 as the character", oldOnly: true},
 	{name: "control characters", v: "a\x00\x1f\t\n\"\\"},
-	{name: "floats", v: []float64{0, 0.1, 1.5, 1e20, 1e21, 1e-6, 1e-7, 123456789, -0.0, math.MaxFloat64, math.SmallestNonzeroFloat64}},
+	{name: "floats", v: []float64{0, 0.1, 1.5, 1e20, 1e21, 1e-6, 1e-7, 123456789, math.Copysign(0, -1), math.MaxFloat64, math.SmallestNonzeroFloat64}},
 	{name: "float32", v: []float32{0.1, 1e21, 3.4e38, 1e-7}},
 	{name: "NaN", v: math.NaN()},
 	{name: "infinity", v: math.Inf(1)},
