@@ -47,9 +47,13 @@ const (
 	JSONDuplicateField
 	// JSONTrailingData: something other than white space follows the value.
 	JSONTrailingData
-	// JSONInvalid: anything else, such as a custom UnmarshalJSON that
-	// failed; the detail stays in Err.
+	// JSONInvalid: anything else, such as a value its field cannot take
+	// (a time not in RFC 3339) or a custom UnmarshalJSON that failed; the
+	// detail stays in Err, Field names the member when the codec says.
 	JSONInvalid
+	// JSONInvalidUTF8: a string holds bytes that are not UTF-8; Offset
+	// says where. (encoding/json replaces them with U+FFFD instead.)
+	JSONInvalidUTF8
 )
 
 // JSONError says what is wrong with a JSON request body. Its Error text is
@@ -63,8 +67,9 @@ type JSONError struct {
 	// when the codec does not say.
 	Offset int64
 
-	// Field is the member concerned as a dotted path ("items.qty"), or ""
-	// for the top-level value or when the codec does not say.
+	// Field is the member concerned as a dotted path ("items.qty", or
+	// "items.0.qty" from a codec that counts array elements, as JSONv2
+	// does), or "" for the top-level value or when the codec does not say.
 	Field string
 
 	// Got and Want are JSON types, for JSONType; Want may be "".
@@ -96,9 +101,20 @@ func (e *JSONError) Error() string {
 	case JSONUnknownField:
 		return "invalid JSON: unknown field " + strconv.Quote(e.Field)
 	case JSONDuplicateField:
+		if e.Field == "" {
+			return "invalid JSON: duplicate field"
+		}
 		return "invalid JSON: duplicate field " + strconv.Quote(e.Field)
 	case JSONTrailingData:
 		return "invalid JSON: data after the JSON value"
+	case JSONInvalidUTF8:
+		if e.Offset >= 0 {
+			return "invalid JSON: string at byte " + strconv.FormatInt(e.Offset, 10) + " is not valid UTF-8"
+		}
+		return "invalid JSON: a string is not valid UTF-8"
+	}
+	if e.Field != "" {
+		return "invalid JSON value for field " + strconv.Quote(e.Field)
 	}
 	return "invalid JSON"
 }
@@ -194,7 +210,12 @@ func jsonKindOf(t reflect.Type) string {
 		return "string"
 	case reflect.Struct, reflect.Map:
 		return "object"
-	case reflect.Slice, reflect.Array:
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "string" // base64
+		}
+		return "array"
+	case reflect.Array:
 		return "array"
 	}
 	return ""

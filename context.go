@@ -263,7 +263,10 @@ func unquoteCookie(v string) string {
 func (c *Context) Body() []byte { return c.body }
 
 // BindJSON decodes the JSON request body into v with the router's
-// JSONCodec.
+// JSONCodec. The default, JSONv2, matches member names to fields exactly
+// (case included) and refuses duplicate member names and invalid UTF-8;
+// StandardJSON behaves as encoding/json. (Before JSONv2 was the default,
+// BindJSON had encoding/json's semantics.)
 //
 // The request's Content-Type must be a JSON media type: application/json
 // or application/<anything>+json, in any case, with or without parameters
@@ -712,7 +715,10 @@ func (c *Context) HTML(status int, html string) error {
 }
 
 // JSON sends v encoded by the router's JSONCodec as application/json. If
-// v cannot be encoded, JSON sends nothing and returns the error.
+// v cannot be encoded, JSON sends nothing and returns the error. The
+// encoded body is memory of its own, never reused. With the default codec,
+// JSONv2, a pointer (c.JSON(200, &v)) saves the copy JSON v2 makes of a
+// struct passed by value.
 func (c *Context) JSON(status int, v any) error {
 	b, err := c.router.jsonCodec().AppendMarshal(nil, v)
 	if err != nil {

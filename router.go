@@ -113,7 +113,7 @@ type Router struct {
 	TooLargeStatus int
 
 	// JSONCodec reads and writes the JSON bodies of BindJSON,
-	// BindJSONStrict and Context.JSON. nil means StandardJSON.
+	// BindJSONStrict and Context.JSON. nil means JSONv2.
 	JSONCodec JSONCodec
 
 	// TrustedProxyHops is how many proxies in front of the ALB append to
@@ -408,7 +408,7 @@ func (r *Router) freeze() {
 		jsonCodec:              r.JSONCodec,
 	}
 	if r.cfg.jsonCodec == nil {
-		r.cfg.jsonCodec = StandardJSON{}
+		r.cfg.jsonCodec = JSONv2{}
 	}
 	if r.cfg.logger == nil {
 		r.cfg.logger = slog.Default()
@@ -458,7 +458,7 @@ func (r *Router) jsonCodec() JSONCodec {
 	if r.JSONCodec != nil {
 		return r.JSONCodec
 	}
-	return StandardJSON{}
+	return JSONv2{}
 }
 
 // logger returns the router's logger: as frozen once serving, as set before.

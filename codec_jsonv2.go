@@ -1,0 +1,197 @@
+package alb
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// JSONv2 is the JSONCodec of Go's JSON v2: encoding/json/v2 when built with
+// Go 1.27 or later, github.com/go-json-experiment/json (the same code)
+// before. It is the default: a Router whose JSONCodec is nil uses it.
+//
+// Reading a request body, it is stricter than encoding/json, as an API
+// should be (each is a 400 with a message that says so):
+//   - member names match field names exactly, case included: {"Name": ...}
+//     does not fill a field tagged `json:"name"` (BindJSON ignores it,
+//     BindJSONStrict rejects it as unknown);
+//   - an object with the same member name twice is rejected;
+//   - a string with invalid UTF-8 is rejected;
+//   - time.Time must be RFC 3339 exactly, []byte must be padded base64
+//     without line breaks, a Go array must get exactly as many elements;
+//   - `json:",string"` applies to numbers only;
+//   - null into a non-pointer value sets it to its zero value.
+//
+// Writing a response, it keeps the values encoding/json sends: nil slices
+// and maps are null, omitempty omits what encoding/json omits, map members
+// are sorted, time.Duration is a number of nanoseconds, a byte array is an
+// array of numbers, and invalid UTF-8 becomes U+FFFD. It differs only in
+// bytes that decode the same: <, > and & are not escaped as \u003c, \u003e
+// and \u0026, and neither are U+2028 and U+2029.
+//
+// The README's JSON section lists the differences in a table, and
+// TestJSONv2Differential shows each on sample bodies.
+type JSONv2 struct{}
+
+var (
+	jsonv2MarshalOpts, jsonv2LenientOpts, jsonv2StrictOpts = jsonv2OptSlices()
+
+	// jsonv2Writers recycles the bytes.Buffer headers AppendMarshal
+	// appends through, never their memory: a response body is never
+	// reused.
+	jsonv2Writers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
+
+func jsonv2OptSlices() (marshal, lenient, strict []jsonv2Options) {
+	m, u, s := jsonv2Opts()
+	return []jsonv2Options{m}, []jsonv2Options{u}, []jsonv2Options{s}
+}
+
+// AppendMarshal appends the JSON encoding of v to dst. Into a dst with
+// spare capacity the encoder writes straight, growing it as append does;
+// for a nil dst (Context.JSON's) it encodes in its own pooled scratch
+// buffer and returns a copy sized exactly, one allocation where growing a
+// slice from nothing would take several. The result never shares memory
+// with a later call.
+func (JSONv2) AppendMarshal(dst []byte, v any) ([]byte, error) {
+	if cap(dst) == len(dst) {
+		b, err := jsonv2Marshal(v, jsonv2MarshalOpts...)
+		if err != nil {
+			return dst, err
+		}
+		if dst == nil {
+			return b, nil
+		}
+		return append(dst, b...), nil
+	}
+	w := jsonv2Writers.Get().(*bytes.Buffer)
+	*w = *bytes.NewBuffer(dst)
+	err := jsonv2MarshalWrite(w, v, jsonv2MarshalOpts...)
+	out := w.Bytes()
+	*w = bytes.Buffer{}
+	jsonv2Writers.Put(w)
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// Unmarshal decodes data into v, rejecting members v has no field for
+// when strict is set.
+func (JSONv2) Unmarshal(data []byte, v any, strict bool) error {
+	opts := jsonv2LenientOpts
+	if strict {
+		opts = jsonv2StrictOpts
+	}
+	err := jsonv2Unmarshal(data, v, opts...)
+	if err == nil {
+		return nil
+	}
+	if jerr := jsonv2Error(data, err); jerr != nil {
+		return jerr
+	}
+	return err
+}
+
+// jsonv2Error translates an error of JSON v2 about the body, or returns
+// nil for one about v (not a non-nil pointer, or a type JSON cannot
+// represent), which is the handler's bug.
+func jsonv2Error(data []byte, err error) *JSONError {
+	var syn *jsonv2SyntacticError
+	var sem *jsonv2SemanticError
+	switch {
+	case errors.As(err, &syn):
+		e := &JSONError{Kind: JSONSyntax, Offset: syn.ByteOffset, Field: jsonPointerPath(string(syn.JSONPointer)), Err: err}
+		switch {
+		case errors.Is(syn.Err, io.ErrUnexpectedEOF):
+			e.Kind = JSONTruncated
+		case errors.Is(syn.Err, jsonv2ErrDuplicateName):
+			e.Kind = JSONDuplicateField
+		case invalidRuneAt(data, syn.ByteOffset):
+			e.Kind = JSONInvalidUTF8
+		case syn.Err != nil && strings.Contains(syn.Err.Error(), "after top-level value"):
+			e.Kind = JSONTrailingData
+		}
+		return e
+	case errors.As(err, &sem):
+		if sem.ByteOffset == 0 && sem.JSONKind == 0 && sem.JSONPointer == "" {
+			// Nothing was read: v itself is unusable (nil, not a
+			// pointer, or of a type such as a channel).
+			return nil
+		}
+		e := &JSONError{Kind: JSONInvalid, Offset: sem.ByteOffset, Field: jsonPointerPath(string(sem.JSONPointer)), Err: err}
+		switch {
+		case errors.Is(sem.Err, jsonv2ErrUnknownName):
+			e.Kind = JSONUnknownField
+		case sem.Err != nil && !isRangeOrSyntax(sem.Err) &&
+			(jsonKindOf(sem.GoType) == "" || jsonKindOf(sem.GoType) == jsonv2KindName(sem.JSONKind)):
+			// The right JSON type but a value its field cannot take (bad
+			// base64, a time not in RFC 3339), or a custom UnmarshalJSON
+			// that failed: the detail is not for the client.
+		case sem.JSONKind != 0:
+			e.Kind = JSONType
+			e.Got = jsonv2KindName(sem.JSONKind)
+			if e.Got == "number" && len(sem.JSONValue) > 0 && len(sem.JSONValue) <= 40 {
+				e.Got += " " + string(sem.JSONValue)
+			}
+			if e.Want = jsonKindOf(sem.GoType); e.Want == e.Got {
+				e.Want = "" // a `json:",string"` field: the Go type misleads
+			}
+		}
+		return e
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &JSONError{Kind: JSONTruncated, Offset: -1, Err: err}
+	}
+	return nil
+}
+
+// invalidRuneAt reports whether the bytes of data at off are not UTF-8.
+func invalidRuneAt(data []byte, off int64) bool {
+	if off < 0 || off >= int64(len(data)) || data[off] < utf8.RuneSelf {
+		return false
+	}
+	r, size := utf8.DecodeRune(data[off:])
+	return r == utf8.RuneError && size == 1
+}
+
+// isRangeOrSyntax reports whether err is strconv's: a number out of range
+// for its field, or not of its syntax (a fraction into an integer).
+func isRangeOrSyntax(err error) bool {
+	return errors.Is(err, strconv.ErrRange) || errors.Is(err, strconv.ErrSyntax)
+}
+
+// jsonv2KindName names a jsontext.Kind as JSONError does.
+func jsonv2KindName[K ~byte](k K) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "boolean"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "value"
+}
+
+// jsonPointerPath turns a JSON pointer (RFC 6901: "/items/0/qty") into the
+// dotted path JSONError.Field holds ("items.0.qty").
+func jsonPointerPath(p string) string {
+	if p == "" {
+		return ""
+	}
+	p = strings.ReplaceAll(p[1:], "/", ".")
+	if strings.Contains(p, "~") {
+		p = strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~")
+	}
+	return p
+}
