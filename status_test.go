@@ -10,14 +10,14 @@ import (
 // Contract rule 23: statusDescription is "<code> <reason>" for every code
 // the encoder sends, with net/http's reason where it has one.
 func TestStatusLinesMatchNetHTTP(t *testing.T) {
-	for code := range len(statusLines) {
+	for code := range len(statusLineIndex) {
 		text := http.StatusText(code)
 		want := ""
 		if text != "" && code >= 100 {
 			want = strconv.Itoa(code) + " " + text
 		}
-		if got := statusLines[code]; got != want {
-			t.Errorf("statusLines[%d] = %q, want %q", code, got, want)
+		if got := statusLine(code); got != want {
+			t.Errorf("statusLine(%d) = %q, want %q", code, got, want)
 		}
 	}
 }

@@ -122,7 +122,7 @@ func TestDo(t *testing.T) {
 	}
 
 	resp = albtest.Do(t, r, albtest.NewRequest("POST", "/echo", albtest.WithBody("application/json", []byte(`{"a":`))))
-	if resp.Status != http.StatusBadRequest || !bytes.Contains(resp.Body, []byte("malformed JSON")) {
+	if resp.Status != http.StatusBadRequest || !bytes.Contains(resp.Body, []byte("truncated JSON")) {
 		t.Errorf("bad JSON: %d %s", resp.Status, resp.Body)
 	}
 }

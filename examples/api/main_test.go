@@ -301,8 +301,8 @@ func TestBadRequest(t *testing.T) {
 			status         int
 			message        string // a prefix
 		}{
-			{"POST", "/api/v1/notes", jsonBody(`{"title":"x",}`), bad, "malformed JSON at byte 14"},
-			{"POST", "/api/v1/notes", jsonBody(`{"title":`), bad, "malformed JSON at byte 9"},
+			{"POST", "/api/v1/notes", jsonBody(`{"title":"x",}`), bad, "malformed JSON at byte 12"},
+			{"POST", "/api/v1/notes", jsonBody(`{"title":`), bad, "truncated JSON"},
 			{"PATCH", "/api/v1/notes/1", jsonBody(`{"title":`), bad, "truncated JSON"}, // the strict decoder says it differently
 			{"POST", "/api/v1/notes", jsonBody(``), bad, "request body is empty; JSON expected"},
 			{"POST", "/api/v1/notes", jsonBody(`["x"]`), bad, "wrong JSON type: got array"},
