@@ -72,7 +72,9 @@ type JSONError struct {
 	// does), or "" for the top-level value or when the codec does not say.
 	Field string
 
-	// Got and Want are JSON types, for JSONType; Want may be "".
+	// Got and Want are JSON types, for JSONType; Want may be "". For a
+	// number that does not fit its field, Got may also carry the literal
+	// ("number 300").
 	Got, Want string
 
 	// Err is the codec's own error: logged, never sent.
@@ -173,7 +175,7 @@ func standardJSONError(err error) *JSONError {
 		}
 		return &JSONError{Kind: JSONSyntax, Offset: syntax.Offset, Err: err}
 	case errors.As(err, &typ):
-		return &JSONError{Kind: JSONType, Offset: typ.Offset, Field: typ.Field, Got: typ.Value, Want: jsonKindOf(typ.Type), Err: err}
+		return &JSONError{Kind: JSONType, Offset: typ.Offset, Field: typ.Field, Got: jsonValueType(typ.Value), Want: JSONTypeOf(typ.Type), Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &JSONError{Kind: JSONTruncated, Offset: -1, Err: err}
 	}
@@ -186,9 +188,23 @@ func standardJSONError(err error) *JSONError {
 	return &JSONError{Kind: JSONInvalid, Offset: -1, Err: err}
 }
 
-// jsonKindOf returns the JSON type a Go type decodes from, or "" when it
-// takes several (an interface, a type with its own UnmarshalJSON).
-func jsonKindOf(t reflect.Type) string {
+// jsonValueType returns encoding/json's UnmarshalTypeError.Value as a
+// JSONError.Got: a JSON type ("string"), or "number" and the literal of a
+// number that does not fit ("number 300"); the Go name "bool" it uses for
+// a JSON boolean becomes "boolean".
+func jsonValueType(value string) string {
+	if value == "bool" {
+		return "boolean"
+	}
+	return value
+}
+
+// JSONTypeOf returns the JSON type a value of Go type t decodes from, as a
+// JSONError's Want: "boolean", "number", "string" (also for []byte, which
+// JSON carries as base64), "object" or "array"; "" when t takes several (an
+// interface, a type with its own UnmarshalJSON or UnmarshalText). Pointers
+// are followed. JSONCodec adapters use it to fill Want.
+func JSONTypeOf(t reflect.Type) string {
 	if t == nil {
 		return ""
 	}

@@ -128,7 +128,7 @@ func jsonv2Error(data []byte, err error) *JSONError {
 		case errors.Is(sem.Err, jsonv2ErrUnknownName):
 			e.Kind = JSONUnknownField
 		case sem.Err != nil && !isRangeOrSyntax(sem.Err) &&
-			(jsonKindOf(sem.GoType) == "" || jsonKindOf(sem.GoType) == jsonv2KindName(sem.JSONKind)):
+			(JSONTypeOf(sem.GoType) == "" || JSONTypeOf(sem.GoType) == jsonv2KindName(sem.JSONKind)):
 			// The right JSON type but a value its field cannot take (bad
 			// base64, a time not in RFC 3339), or a custom UnmarshalJSON
 			// that failed: the detail is not for the client.
@@ -138,7 +138,7 @@ func jsonv2Error(data []byte, err error) *JSONError {
 			if e.Got == "number" && len(sem.JSONValue) > 0 && len(sem.JSONValue) <= 40 {
 				e.Got += " " + string(sem.JSONValue)
 			}
-			if e.Want = jsonKindOf(sem.GoType); e.Want == e.Got {
+			if e.Want = JSONTypeOf(sem.GoType); e.Want == e.Got {
 				e.Want = "" // a `json:",string"` field: the Go type misleads
 			}
 		}

@@ -78,7 +78,7 @@ func jsonError(err error) *alb.JSONError {
 		return &alb.JSONError{Kind: alb.JSONSyntax, Offset: syntax.Offset, Err: err}
 	case errors.As(err, &typ):
 		return &alb.JSONError{Kind: alb.JSONType, Offset: typ.Offset, Field: typ.Field,
-			Got: jsonTypeOfValue(typ.Value), Want: jsonTypeOf(typ.Type), Err: err}
+			Got: jsonTypeOfValue(typ.Value), Want: alb.JSONTypeOf(typ.Type), Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &alb.JSONError{Kind: alb.JSONTruncated, Offset: -1, Err: err}
 	}
@@ -108,33 +108,3 @@ var (
 	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[interface{ UnmarshalText([]byte) error }]()
 )
-
-// jsonTypeOf returns the JSON type a Go type decodes from, or "" when it
-// takes several (an interface, a type with its own UnmarshalJSON).
-func jsonTypeOf(t reflect.Type) string {
-	if t == nil {
-		return ""
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Implements(jsonUnmarshalerType) || reflect.PointerTo(t).Implements(jsonUnmarshalerType) ||
-		t.Implements(textUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
-		return ""
-	}
-	switch t.Kind() {
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.String:
-		return "string"
-	case reflect.Struct, reflect.Map:
-		return "object"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	}
-	return ""
-}

@@ -40,5 +40,5 @@ func nativeError(err error) *alb.JSONError {
 
 func mismatchError(m decoder.MismatchTypeError, err error) *alb.JSONError {
 	return &alb.JSONError{Kind: alb.JSONType, Offset: int64(m.Pos), Field: fieldAt(m.Src, m.Pos),
-		Got: jsonTypeAt(m.Src, m.Pos), Want: jsonTypeOf(m.Type), Err: err}
+		Got: jsonTypeAt(m.Src, m.Pos), Want: alb.JSONTypeOf(m.Type), Err: err}
 }

@@ -186,14 +186,15 @@ func (c *checker) checkBodyError(name string, err error, target any) {
 	if msg == "" {
 		c.errorf(name, "the JSONError's message is empty")
 	}
-	if je.Kind < alb.JSONSyntax || je.Kind > alb.JSONInvalid {
+	if je.Kind < alb.JSONSyntax || je.Kind > alb.JSONInvalidUTF8 {
 		c.errorf(name, "JSONError kind %d is not one of alb's", je.Kind)
 	}
 	if goType := namedGoType(msg, reflect.TypeOf(target)); goType != "" {
 		c.errorf(name, "the message %q names the Go type %s", msg, goType)
 	}
 	if je.Kind == alb.JSONType {
-		if !slices.Contains(jsonTypes, je.Got) {
+		// A JSON type, or "number" and the literal that does not fit.
+		if first, _, _ := strings.Cut(je.Got, " "); !slices.Contains(jsonTypes, first) || first != je.Got && first != "number" {
 			c.errorf(name, "Got %q is not a JSON type", je.Got)
 		}
 		if je.Want != "" && !slices.Contains(jsonTypes, je.Want) {
