@@ -679,7 +679,7 @@ func (c *Context) DelHeader(name string) {
 // Logger rather than the standard log package; an Expires before 1601 is
 // left out silently, as net/http does.
 func (c *Context) SetCookie(cookie *http.Cookie) {
-	b, ok, sanitised := appendSetCookie(c.req.tail(), cookie)
+	b, ok, sanitised := appendSetCookie(c.req.tail(setCookieSize(cookie)), cookie)
 	if !ok {
 		name := ""
 		if cookie != nil {

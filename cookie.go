@@ -88,6 +88,28 @@ func appendSetCookie(dst []byte, c *http.Cookie) (out []byte, ok, sanitised bool
 	return dst, true, sanitised
 }
 
+// setCookieSize bounds the length of what appendSetCookie appends for c,
+// for an Expires before the year 10000.
+func setCookieSize(c *http.Cookie) int {
+	if c == nil {
+		return 0
+	}
+	n := len(c.Name) + len(c.Value) + len(`=""`)
+	if c.Path != "" {
+		n += len("; Path=") + len(c.Path)
+	}
+	if c.Domain != "" {
+		n += len("; Domain=") + len(c.Domain)
+	}
+	if !c.Expires.IsZero() {
+		n += len("; Expires=") + len(http.TimeFormat)
+	}
+	if c.MaxAge != 0 {
+		n += len("; Max-Age=") + 20
+	}
+	return n + len("; HttpOnly; Secure; SameSite=Strict; Partitioned")
+}
+
 // appendValid appends the bytes of s that net/http keeps in a cookie's
 // value (0x20-0x7e except '"', ';' and '\\') or, when path is set, its path
 // (0x20-0x7e except ';'), and reports whether it dropped any.

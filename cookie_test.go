@@ -50,6 +50,9 @@ func checkSetCookie(t *testing.T, c *http.Cookie) {
 	if string(got) != "prefix"+want || ok != (want != "") {
 		t.Fatalf("appendSetCookie(%#v) = %q, %v; net/http says %q", c, got, ok, want)
 	}
+	if c.Expires.Year() < 10000 && len(want) > setCookieSize(c) {
+		t.Fatalf("setCookieSize(%#v) = %d, under the %d bytes of %q", c, setCookieSize(c), len(want), want)
+	}
 	if ok && sanitised != (logged.Len() > 0) {
 		t.Fatalf("appendSetCookie(%#v): sanitised = %v; net/http logged %q", c, sanitised, logged.String())
 	}
@@ -94,4 +97,12 @@ func b2u(b bool) uint8 {
 		return 1
 	}
 	return 0
+}
+
+func TestSetCookieSize(t *testing.T) {
+	for _, tt := range cookieTests {
+		if got, _, _ := appendSetCookie(nil, &tt.c); len(got) > setCookieSize(&tt.c) {
+			t.Errorf("setCookieSize(%#v) = %d, but appendSetCookie wrote %d bytes", tt.c, setCookieSize(&tt.c), len(got))
+		}
+	}
 }

@@ -114,10 +114,16 @@ func (r *request) decodePayload(payload []byte) error {
 	return err
 }
 
-// tail returns a slice of length 0 to append a string to before keep: the
-// free room of the payload copy, if any. Appending beyond its capacity
-// moves the string to a new allocation, as append does.
-func (r *request) tail() []byte { return r.spare }
+// tail returns a slice of length 0 to append a string of at most n bytes
+// to before keep: the free room of the payload copy when n bytes fit, a new
+// allocation of n bytes otherwise. Appending beyond its capacity moves the
+// string to a new allocation, as append does.
+func (r *request) tail(n int) []byte {
+	if n <= cap(r.spare) {
+		return r.spare
+	}
+	return make([]byte, 0, n)
+}
 
 // keep returns b, which was appended to tail(), as a string, and takes the
 // bytes it used out of the free room, so that nothing writes them again.
@@ -131,7 +137,7 @@ func (r *request) keep(b []byte) string {
 // unescapeQuery is the package's unescapeQuery, with a decoded string
 // carved from the free room of the payload copy when it fits.
 func (r *request) unescapeQuery(s string) string {
-	b, changed := appendUnescape(r.tail(), s, true)
+	b, changed := appendUnescape(r.spare, s, true) // it grows b to size if need be
 	if !changed {
 		return s
 	}
