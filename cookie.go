@@ -107,7 +107,19 @@ func setCookieSize(c *http.Cookie) int {
 	if c.MaxAge != 0 {
 		n += len("; Max-Age=") + 20
 	}
-	return n + len("; HttpOnly; Secure; SameSite=Strict; Partitioned")
+	if c.HttpOnly {
+		n += len("; HttpOnly")
+	}
+	if c.Secure {
+		n += len("; Secure")
+	}
+	if c.SameSite != 0 {
+		n += len("; SameSite=Strict")
+	}
+	if c.Partitioned {
+		n += len("; Partitioned")
+	}
+	return n
 }
 
 // appendValid appends the bytes of s that net/http keeps in a cookie's

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/bits"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -99,16 +100,18 @@ func (r *request) reset() {
 	r.spare = nil
 }
 
-// spareRoom is how many bytes decodePayload allocates beyond the event, for
-// the strings carved by keep: two cookies or a few decoded query values.
-const spareRoom = 256
+// spareRoom is how many bytes decodePayload allocates at least beyond the
+// event, for the strings carved by keep: two cookies or a few decoded query
+// values.
+const spareRoom = 128
 
 // decodePayload decodes a private copy of payload into r, as decodeEvent
 // does, and keeps the free room of the copy's allocation for carving. The
 // copy is never reused, and payload is not modified.
 func (r *request) decodePayload(payload []byte) error {
-	raw := make([]byte, len(payload), len(payload)+spareRoom)
-	copy(raw, payload)
+	// slices.Grow rounds the capacity up to the allocator's size class: the
+	// room is spareRoom plus whatever that rounding leaves.
+	raw := append(slices.Grow([]byte(nil), len(payload)+spareRoom), payload...)
 	err := decodeEvent(raw, r)
 	r.spare = raw[len(raw):len(raw)]
 	return err
