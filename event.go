@@ -113,7 +113,7 @@ func (r *request) decodePayload(payload []byte) error {
 	// room is spareRoom plus whatever that rounding leaves.
 	raw := append(slices.Grow([]byte(nil), len(payload)+spareRoom), payload...)
 	err := decodeEvent(raw, r)
-	r.spare = raw[len(raw):len(raw)]
+	r.spare = raw[len(raw):]
 	return err
 }
 
