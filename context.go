@@ -148,7 +148,7 @@ func (c *Context) QueryValues(key string) []string {
 	var vs []string
 	for _, f := range c.req.query {
 		if queryKeyEqual(f.name, key) {
-			vs = append(vs, unescapeQuery(f.value))
+			vs = append(vs, c.req.unescapeQuery(f.value))
 		}
 	}
 	return vs
@@ -563,6 +563,7 @@ func (c *Context) Copy() *Context {
 	}
 	cp.req = c.req
 	cp.req.cols = [numCols][]field{}
+	cp.req.spare = nil // the free room stays c's: two carvers would share it
 	cp.req.headers = append([]field(nil), c.req.headers...)
 	cp.req.query = append([]field(nil), c.req.query...)
 	cp.values = append([]contextValue(nil), c.values...)
@@ -673,15 +674,30 @@ func (c *Context) DelHeader(name string) {
 	c.resp.headers = kept
 }
 
-// SetCookie adds a Set-Cookie header for cookie. A cookie that net/http
-// cannot serialise (an invalid name) is dropped and logged.
+// SetCookie adds a Set-Cookie header for cookie, serialised exactly as
+// cookie.String() in net/http does. A cookie whose name is not a valid
+// token is dropped and logged. Attribute bytes that net/http drops (control
+// characters, ';' and, in the value, '"' and '\\') and an invalid Domain
+// are left out as net/http leaves them out, and logged on the router's
+// Logger rather than the standard log package; an Expires before 1601 is
+// left out silently, as net/http does.
 func (c *Context) SetCookie(cookie *http.Cookie) {
-	if v := cookie.String(); v != "" {
-		c.AddHeader("Set-Cookie", v)
+	b, ok, sanitised := appendSetCookie(c.req.tail(setCookieSize(cookie)), cookie)
+	if !ok {
+		name := ""
+		if cookie != nil {
+			name = strconv.Quote(cookie.Name)
+		}
+		c.router.logger().Warn("alb: dropped an invalid cookie", "name", name)
+		warnhook.Report(c.Context(), "alb: dropped an invalid cookie", slog.String("name", name))
 		return
 	}
-	c.router.logger().Warn("alb: dropped an invalid cookie", "name", strconv.Quote(cookie.Name))
-	warnhook.Report(c.Context(), "alb: dropped an invalid cookie", slog.String("name", strconv.Quote(cookie.Name)))
+	if sanitised {
+		name := strconv.Quote(cookie.Name)
+		c.router.logger().Warn("alb: left invalid attribute bytes out of a cookie", "name", name)
+		warnhook.Report(c.Context(), "alb: left invalid attribute bytes out of a cookie", slog.String("name", name))
+	}
+	c.AddHeader("Set-Cookie", c.req.keep(b))
 }
 
 // SetBodyEncoding overrides how the response body goes on the wire. The

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -1357,5 +1358,101 @@ func TestContextRedirectRefusesControlCharacters(t *testing.T) {
 	})
 	if w.status != http.StatusFound || w.header("Location") != "/caf%C3%A9?q=a b" {
 		t.Errorf("Redirect of a printable location: %d %q, want 302 with it", w.status, w.header("Location"))
+	}
+}
+
+// carveRouter serves /hello/world with a handler that decodes two query
+// values and sets two cookies, the strings Invoke carves from the free room
+// of its payload copy.
+func carveRouter(seen func(name, q, cookie string)) *Router {
+	r := New()
+	r.SetCookiePolicy = SetCookieCaseVariants // both cookies, no warning
+	r.GET("/hello/world", func(c *Context) error {
+		c.SetCookie(&http.Cookie{Name: "session", Value: "8f14e45fceea167a5a36dedd4bea2543", Path: "/",
+			HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+		c.SetCookie(&http.Cookie{Name: "theme", Value: "dark", Path: "/", MaxAge: 31536000})
+		if seen != nil {
+			seen(c.Query("name"), c.Query("q"), c.ResponseHeader("Set-Cookie"))
+		}
+		return c.String(http.StatusOK, c.Query("name")+c.Query("q"))
+	})
+	return r
+}
+
+// TestContextCarvedAllocs: decoded query values and cookies take no
+// allocation of their own: Invoke allocates the payload copy and the
+// response, nothing else.
+func TestContextCarvedAllocs(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("allocation counts are not meaningful under -race or -short")
+	}
+	r := carveRouter(nil)
+	for _, multi := range bothModes {
+		ev := browserEvent(multi)
+		out, _ := r.Invoke(context.Background(), ev)
+		if !bytes.Contains(out, []byte(`Ada Lovelacecafé`)) || !bytes.Contains(out, []byte(`theme=dark; Path=/; Max-Age=31536000`)) {
+			t.Fatalf("%s: %s", modeLabel(multi), out)
+		}
+		// The body, the handler's string concatenation, is a third.
+		if got := testing.AllocsPerRun(200, func() { _, _ = r.Invoke(context.Background(), ev) }); got != 3 {
+			t.Errorf("%s: Invoke allocates %v times, want 3", modeLabel(multi), got)
+		}
+	}
+}
+
+// TestContextCarvedLifetime: strings carved from a payload copy stay
+// unchanged after later carving, after Invoke returns and after the pooled
+// Context serves other requests, including from other goroutines.
+func TestContextCarvedLifetime(t *testing.T) {
+	type got struct{ name, q, cookie string }
+	var mu sync.Mutex
+	var all []got
+	r := carveRouter(func(name, q, cookie string) {
+		mu.Lock()
+		all = append(all, got{name, q, cookie})
+		mu.Unlock()
+	})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for range 50 {
+				_, _ = r.Invoke(context.Background(), browserEvent(g%2 == 0))
+			}
+		})
+	}
+	wg.Wait()
+	want := got{"Ada Lovelace", "café", "session=8f14e45fceea167a5a36dedd4bea2543; Path=/; HttpOnly; Secure; SameSite=Lax"}
+	for _, g := range all {
+		if g != want {
+			t.Fatalf("a string handed out earlier now reads %q, want %q", g, want)
+		}
+	}
+}
+
+// TestContextCopyCarving: a Copy and its original decode into memory of
+// their own, so values each handed out stay as they were.
+func TestContextCopyCarving(t *testing.T) {
+	serveContext(t, nil, "/", eventSpec{query: [][2]string{{"a", "x+1"}, {"b", "y%202"}}}, func(c *Context) error {
+		cp := c.Copy()
+		a1, b1 := c.Query("a"), cp.Query("b")
+		a2, b2 := cp.Query("a"), c.Query("b")
+		if a1 != "x 1" || a2 != "x 1" || b1 != "y 2" || b2 != "y 2" {
+			t.Errorf("Query on the original and its copy, interleaved: %q %q %q %q, want \"x 1\" twice, \"y 2\" twice", a1, a2, b1, b2)
+		}
+		return nil
+	})
+}
+
+func TestQueryKeyEqualPlus(t *testing.T) {
+	for _, tt := range []struct {
+		raw, key string
+		want     bool
+	}{
+		{"a+b", "a b", true}, {"a+b", "a+b", false}, {"a%2Bb", "a+b", true}, {"a+%zz", "a+%zz", true},
+		{"a+%zz", "a %zz", false}, {"ab", "a", false}, {"a", "ab", false}, {"a%62", "ab", true}, {"a%62", "ac", false},
+	} {
+		if got := queryKeyEqual(tt.raw, tt.key); got != tt.want {
+			t.Errorf("queryKeyEqual(%q, %q) = %v, want %v", tt.raw, tt.key, got, tt.want)
+		}
 	}
 }

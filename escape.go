@@ -1,6 +1,9 @@
 package alb
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // The ALB hands the function the request path and query exactly as the
 // client sent them: still percent-encoded, with '+' left literal (contract
@@ -27,8 +30,19 @@ func unescapeQuery(s string) string { return unescape(s, true) }
 // decode, s itself is returned and nothing is allocated; otherwise the
 // result is one new string.
 func unescape(s string, plusSpace bool) string {
-	if !plusSpace && strings.IndexByte(s, '%') < 0 {
+	b, changed := appendUnescape(nil, s, plusSpace)
+	if !changed {
 		return s
+	}
+	return view(b) // b is new and goes nowhere else
+}
+
+// appendUnescape appends the decoded form of s, as unescape defines it, to
+// dst and reports whether it differs from s. When it does not, dst is
+// returned as it was, with nothing appended, and the caller uses s itself.
+func appendUnescape(dst []byte, s string, plusSpace bool) ([]byte, bool) {
+	if !plusSpace && strings.IndexByte(s, '%') < 0 {
+		return dst, false
 	}
 	n := 0 // escapes
 	plus := false
@@ -36,7 +50,7 @@ func unescape(s string, plusSpace bool) string {
 		switch s[i] {
 		case '%':
 			if _, ok := unescapeAt(s, i); !ok {
-				return s
+				return dst, false
 			}
 			n++
 			i += 2
@@ -45,31 +59,58 @@ func unescape(s string, plusSpace bool) string {
 		}
 	}
 	if n == 0 && !plus {
-		return s
+		return dst, false
 	}
-	var b strings.Builder
-	b.Grow(len(s) - 2*n)
+	dst = slices.Grow(dst, len(s)-2*n)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '%':
 			c, _ = unescapeAt(s, i)
-			b.WriteByte(c)
+			dst = append(dst, c)
 			i += 2
 		case c == '+' && plusSpace:
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 		default:
-			b.WriteByte(c)
+			dst = append(dst, c)
 		}
 	}
-	return b.String()
+	return dst, true
 }
 
 // queryKeyEqual reports whether unescapeQuery(raw) == key, without
 // allocating.
 func queryKeyEqual(raw, key string) bool {
-	if !strings.ContainsAny(raw, "%+") {
-		return raw == key
+	// Decoding never lengthens: a raw key shorter than key cannot match,
+	// and one of the same length matches only byte for byte, '+' as a
+	// space, unless it holds an escape (which shortens it, or, malformed,
+	// keeps it raw with its '+' too). Keys mostly differ in length or in
+	// their first bytes, so this settles most of them without a scan.
+	switch {
+	case len(raw) < len(key):
+		return false
+	case len(raw) == len(key):
+		for i := 0; i < len(raw); i++ {
+			switch c := raw[i]; {
+			case c == '%':
+				return queryKeyEqualSlow(raw, key)
+			case c == '+':
+				c = ' '
+				fallthrough
+			default:
+				if c != key[i] {
+					return strings.IndexByte(raw[i+1:], '%') >= 0 && queryKeyEqualSlow(raw, key)
+				}
+			}
+		}
+		return true
+	case strings.IndexByte(raw, '%') < 0:
+		return false // no escape: the decoded key is as long as raw
 	}
+	return queryKeyEqualSlow(raw, key)
+}
+
+// queryKeyEqualSlow is queryKeyEqual for a raw key that may hold escapes.
+func queryKeyEqualSlow(raw, key string) bool {
 	// Each escape shrinks the raw text by two bytes, so the decoded length
 	// is known before comparing, and a bad escape means raw is taken as is.
 	n := 0

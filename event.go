@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/bits"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -69,6 +70,15 @@ type request struct {
 
 	cols [numCols][]field // storage for the four collections, reused
 
+	// spare is the free tail of the payload copy's allocation, which
+	// decodePayload leaves beyond the event: len 0, its capacity the room
+	// left. Small strings the request hands out (decoded query values,
+	// cookies) are carved from it by keep, front to back, so each byte is
+	// written once and never again: a carved string stays unchanged for as
+	// long as anything refers to it. It is nil when there is no payload
+	// copy, and never shared between two requests (Context.Copy drops it).
+	spare []byte
+
 	// dirty[i] is how many entries of cols[i] may hold strings of earlier
 	// requests. reset leaves them for the next decode to overwrite, which
 	// is cheaper than clearing them twice; settle clears the rest.
@@ -87,6 +97,54 @@ func (r *request) reset() {
 	r.method, r.rawPath, r.body, r.targetGroupARN = "", "", "", ""
 	r.isBase64, r.multiValue = false, false
 	r.headers, r.query = nil, nil
+	r.spare = nil
+}
+
+// spareRoom is how many bytes decodePayload allocates at least beyond the
+// event, for the strings carved by keep: two cookies or a few decoded query
+// values.
+const spareRoom = 128
+
+// decodePayload decodes a private copy of payload into r, as decodeEvent
+// does, and keeps the free room of the copy's allocation for carving. The
+// copy is never reused, and payload is not modified.
+func (r *request) decodePayload(payload []byte) error {
+	// slices.Grow rounds the capacity up to the allocator's size class: the
+	// room is spareRoom plus whatever that rounding leaves.
+	raw := append(slices.Grow([]byte(nil), len(payload)+spareRoom), payload...)
+	err := decodeEvent(raw, r)
+	r.spare = raw[len(raw):]
+	return err
+}
+
+// tail returns a slice of length 0 to append a string of at most n bytes
+// to before keep: the free room of the payload copy when n bytes fit, a new
+// allocation of n bytes otherwise. Appending beyond its capacity moves the
+// string to a new allocation, as append does.
+func (r *request) tail(n int) []byte {
+	if n <= cap(r.spare) {
+		return r.spare
+	}
+	return make([]byte, 0, n)
+}
+
+// keep returns b, which was appended to tail(), as a string, and takes the
+// bytes it used out of the free room, so that nothing writes them again.
+func (r *request) keep(b []byte) string {
+	if len(b) > 0 && cap(r.spare) > 0 && unsafe.SliceData(b) == unsafe.SliceData(r.spare) {
+		r.spare = r.spare[len(b):len(b)]
+	}
+	return view(b)
+}
+
+// unescapeQuery is the package's unescapeQuery, with a decoded string
+// carved from the free room of the payload copy when it fits.
+func (r *request) unescapeQuery(s string) string {
+	b, changed := appendUnescape(r.spare, s, true) // it grows b to size if need be
+	if !changed {
+		return s
+	}
+	return r.keep(b)
 }
 
 // settle clears the entries an earlier request left beyond the collections'
@@ -709,13 +767,13 @@ func (r *request) header(name string) (string, bool) {
 // queryValue returns the decoded value of the query parameter whose decoded
 // key is key: the last occurrence in single-value mode, the first in
 // multi-value mode. Matching decodes on the fly and does not allocate; the
-// value is decoded by unescapeQuery.
+// value is decoded by r.unescapeQuery.
 func (r *request) queryValue(key string) (string, bool) {
 	value, found := "", false
 	for i := range r.query {
 		if queryKeyEqual(r.query[i].name, key) {
 			if r.multiValue {
-				return unescapeQuery(r.query[i].value), true
+				return r.unescapeQuery(r.query[i].value), true
 			}
 			value, found = r.query[i].value, true
 		}
@@ -723,7 +781,7 @@ func (r *request) queryValue(key string) (string, bool) {
 	if !found {
 		return "", false
 	}
-	return unescapeQuery(value), true
+	return r.unescapeQuery(value), true
 }
 
 // appendRawQuery appends the query string as the client sent it, as far as

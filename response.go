@@ -206,9 +206,11 @@ type encoder struct {
 // encode returns the ALB response JSON for r, in multi-value mode when
 // multiValue is true, as appendResponse writes it. The returned slice is
 // freshly allocated, never shared with a pool or with r, and belongs to the
-// caller. It is the only allocation when nothing needs logging and the
-// pooled buffer is already large enough; otherwise the buffer grows once,
-// to the size sizeHint expects.
+// caller. A response that sizeHint expects to be at most maxDirectHint
+// bytes is written straight into it: that is the only allocation when
+// nothing needs logging and the hint was large enough. A larger one is
+// written into a pooled buffer, which grows once, to the size sizeHint
+// expects, if need be, and copied out exactly.
 func (e *encoder) encode(r *response, multiValue bool) []byte {
 	out, _ := e.encodeBuffered(r, multiValue, true)
 	return out
@@ -222,10 +224,20 @@ func (e *encoder) tryEncode(r *response, multiValue bool) ([]byte, *tooLargeErro
 	return e.encodeBuffered(r, multiValue, false)
 }
 
-// encodeBuffered writes r's response JSON into a pooled buffer and returns
-// a copy of it. When it is too large, it writes the replacement if replace
+// encodeBuffered writes r's response JSON into a new slice, or into a
+// pooled buffer and returns a copy of it, as encode says. When it is too large, it writes the replacement if replace
 // is true, and returns nil and the error otherwise.
 func (e *encoder) encodeBuffered(r *response, multiValue, replace bool) ([]byte, *tooLargeError) {
+	if hint := sizeHint(r); hint <= maxDirectHint {
+		b, tooLarge := e.appendChecked(make([]byte, 0, hint), r, multiValue)
+		if tooLarge != nil {
+			if !replace {
+				return nil, tooLarge
+			}
+			b = e.appendTooLarge(b[:0], multiValue, tooLarge)
+		}
+		return b, nil
+	}
 	bp, _ := responseBuffers.Get().(*[]byte)
 	if bp == nil {
 		bp = new([]byte)
@@ -248,6 +260,13 @@ func (e *encoder) encodeBuffered(r *response, multiValue, replace bool) ([]byte,
 	}
 	return out, tooLarge
 }
+
+// maxDirectHint is the largest sizeHint for which encode writes straight
+// into the slice it returns, rather than into a pooled buffer that it then
+// copies. The hint counts a text body as base64, so the returned slice may
+// have up to a third of the body's size in spare capacity: this keeps that
+// waste small, while the copy it saves matters most for small responses.
+const maxDirectHint = 16 << 10
 
 // sizeHint estimates the length of r's response JSON: the envelope, the
 // headers and the body as base64 (the larger of its two forms, so that a

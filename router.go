@@ -498,8 +498,7 @@ func (r *Router) invoke(ctx context.Context, c *Context, payload []byte) (out []
 		}
 	}()
 	c.ctx = ctx
-	raw := bytes.Clone(payload)
-	if err := decodeEvent(raw, &c.req); err != nil {
+	if err := c.req.decodePayload(payload); err != nil {
 		c.req.multiValue = guessMultiValue(payload)
 		r.fail(c, &HTTPError{Status: http.StatusBadRequest, Message: "malformed ALB event", Err: err})
 	} else {
