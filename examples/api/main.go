@@ -32,7 +32,7 @@
 // Run it locally, where it serves on 127.0.0.1:8080 (PORT changes the
 // port) the way an ALB would in front of the function:
 //
-//	go run ./examples/api
+//	cd examples/api && go run .
 //
 //	curl -i localhost:8080/api/v1/notes -H 'Authorization: Bearer dev-token' \
 //		-H 'Content-Type: application/json' -d '{"title":"Buy milk","tags":["home"]}'

@@ -557,7 +557,7 @@ func TestAccessLog(t *testing.T) {
 }
 
 // TestOverHTTP drives the API with net/http through the ALB emulator, as
-// curl does against go run ./examples/api.
+// curl does against the server go run . starts.
 func TestOverHTTP(t *testing.T) {
 	eachMode(t, func(t *testing.T, multi bool) {
 		logger := testLogger(t)
