@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +42,14 @@ type JSONv2 struct{}
 var (
 	jsonv2MarshalOpts, jsonv2LenientOpts, jsonv2StrictOpts = jsonv2OptSlices()
 
+	// jsonv2MapMarshalOpts are jsonv2MarshalOpts with the map marshalers,
+	// used for values whose type holds a map[string]string or
+	// map[string]any (jsonv2UsesStringMaps).
+	jsonv2MapMarshalOpts = []jsonv2Options{jsonv2MarshalOpts[0], jsonv2MapMarshalers()}
+
+	// jsonv2StringMapTypes caches jsonv2UsesStringMaps by type.
+	jsonv2StringMapTypes sync.Map // reflect.Type -> bool
+
 	// jsonv2Writers recycles the bytes.Buffer headers AppendMarshal
 	// appends through, never their memory: a response body is never
 	// reused.
@@ -58,8 +68,12 @@ func jsonv2OptSlices() (marshal, lenient, strict []jsonv2Options) {
 // slice from nothing would take several. The result never shares memory
 // with a later call.
 func (JSONv2) AppendMarshal(dst []byte, v any) ([]byte, error) {
+	opts := jsonv2MarshalOpts
+	if jsonv2UsesStringMaps(reflect.TypeOf(v)) {
+		opts = jsonv2MapMarshalOpts
+	}
 	if cap(dst) == len(dst) {
-		b, err := jsonv2Marshal(v, jsonv2MarshalOpts...)
+		b, err := jsonv2Marshal(v, opts...)
 		if err != nil {
 			return dst, err
 		}
@@ -70,7 +84,7 @@ func (JSONv2) AppendMarshal(dst []byte, v any) ([]byte, error) {
 	}
 	w := jsonv2Writers.Get().(*bytes.Buffer)
 	*w = *bytes.NewBuffer(dst)
-	err := jsonv2MarshalWrite(w, v, jsonv2MarshalOpts...)
+	err := jsonv2MarshalWrite(w, v, opts...)
 	out := w.Bytes()
 	*w = bytes.Buffer{}
 	jsonv2Writers.Put(w)
@@ -82,6 +96,112 @@ func (JSONv2) AppendMarshal(dst []byte, v any) ([]byte, error) {
 
 // Unmarshal decodes data into v, rejecting members v has no field for
 // when strict is set.
+// jsonv2UsesStringMaps reports whether values of type t can hold a
+// map[string]string or a map[string]any that JSON v2 would reach through
+// fields, elements and pointers (not through interfaces, whose contents
+// are not known from the type).
+//
+// Such maps are worth a marshaler of their own: JSON v2 sorts the names
+// of a map (Deterministic) through reflection that allocates twice per
+// entry, where marshalStringMap and marshalAnyMap allocate nothing for up
+// to 16 entries. But a call with any marshaler set looks every value's
+// type up in the marshaler table (about 30% more time on a struct of
+// scalars), so the table is only passed for the types that use it.
+func jsonv2UsesStringMaps(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	if b, ok := jsonv2StringMapTypes.Load(t); ok {
+		return b.(bool)
+	}
+	b := usesStringMaps(t, map[reflect.Type]bool{})
+	jsonv2StringMapTypes.Store(t, b)
+	return b
+}
+
+var (
+	stringMapType = reflect.TypeFor[map[string]string]()
+	anyMapType    = reflect.TypeFor[map[string]any]()
+)
+
+// usesStringMaps is jsonv2UsesStringMaps without the cache; seen holds
+// the types being looked at, so that recursive types end.
+func usesStringMaps(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if t == stringMapType || t == anyMapType {
+		return true
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return usesStringMaps(t.Elem(), seen)
+	case reflect.Map:
+		return usesStringMaps(t.Key(), seen) || usesStringMaps(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if usesStringMaps(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// marshalStringMap writes m exactly as JSON v2 does with Deterministic:
+// null for a nil map, else the members sorted by name (bytewise, as
+// slices.Sort orders Go strings), names and values written through the
+// encoder, which checks and escapes them as it would its own.
+func marshalStringMap(enc *jsonv2Encoder, m map[string]string) error {
+	if m == nil {
+		return enc.WriteToken(jsonv2Null)
+	}
+	var small [16]string
+	if err := enc.WriteToken(jsonv2BeginObject); err != nil {
+		return err
+	}
+	for _, k := range sortedKeys(m, small[:0]) {
+		if err := enc.WriteToken(jsonv2String(k)); err != nil {
+			return err
+		}
+		if err := enc.WriteToken(jsonv2String(m[k])); err != nil {
+			return err
+		}
+	}
+	return enc.WriteToken(jsonv2EndObject)
+}
+
+// marshalAnyMap is marshalStringMap for map[string]any: each value is
+// marshaled with the options of the call.
+func marshalAnyMap(enc *jsonv2Encoder, m map[string]any) error {
+	if m == nil {
+		return enc.WriteToken(jsonv2Null)
+	}
+	var small [16]string
+	if err := enc.WriteToken(jsonv2BeginObject); err != nil {
+		return err
+	}
+	for _, k := range sortedKeys(m, small[:0]) {
+		if err := enc.WriteToken(jsonv2String(k)); err != nil {
+			return err
+		}
+		if err := jsonv2MarshalEncode(enc, m[k]); err != nil {
+			return err
+		}
+	}
+	return enc.WriteToken(jsonv2EndObject)
+}
+
+// sortedKeys appends the keys of m to buf, sorted.
+func sortedKeys[V any](m map[string]V, buf []string) []string {
+	for k := range m {
+		buf = append(buf, k)
+	}
+	slices.Sort(buf)
+	return buf
+}
+
 func (JSONv2) Unmarshal(data []byte, v any, strict bool) error {
 	opts := jsonv2LenientOpts
 	if strict {

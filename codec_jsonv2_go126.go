@@ -17,6 +17,7 @@ type (
 	jsonv2SemanticError  = json.SemanticError
 	jsonv2SyntacticError = jsontext.SyntacticError
 	jsonv2Options        = json.Options
+	jsonv2Encoder        = jsontext.Encoder
 )
 
 var (
@@ -25,7 +26,21 @@ var (
 	jsonv2Unmarshal        = json.Unmarshal
 	jsonv2ErrUnknownName   = json.ErrUnknownName
 	jsonv2ErrDuplicateName = jsontext.ErrDuplicateName
+	jsonv2MarshalEncode    = json.MarshalEncode
+	jsonv2String           = jsontext.String
+	jsonv2Null             = jsontext.Null
+	jsonv2BeginObject      = jsontext.BeginObject
+	jsonv2EndObject        = jsontext.EndObject
 )
+
+// jsonv2MapMarshalers writes map[string]string and map[string]any the way
+// JSON v2 does with Deterministic, without its reflection per entry.
+func jsonv2MapMarshalers() jsonv2Options {
+	return json.WithMarshalers(json.JoinMarshalers(
+		json.MarshalToFunc(marshalStringMap),
+		json.MarshalToFunc(marshalAnyMap),
+	))
+}
 
 // jsonv2Opts returns the options of JSONv2 (see its doc comment).
 func jsonv2Opts() (marshal, unmarshal, strict jsonv2Options) {

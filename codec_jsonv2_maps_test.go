@@ -1,0 +1,94 @@
+package alb
+
+import (
+	"bytes"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// marshalBoth encodes v with JSON v2's own map code (the oracle) and with
+// the map marshalers, and fails the test when the bytes or the failure
+// differ.
+func marshalBoth(t *testing.T, name string, v any) {
+	t.Helper()
+	want, errWant := jsonv2Marshal(v, jsonv2MarshalOpts...)
+	got, errGot := jsonv2Marshal(v, jsonv2MapMarshalOpts...)
+	if (errWant != nil) != (errGot != nil) || !bytes.Equal(want, got) {
+		t.Fatalf("%s: JSON v2 gives %s / %v, the map marshalers %s / %v", name, want, errWant, got, errGot)
+	}
+}
+
+type dtMaps struct {
+	Labels map[string]string `json:"labels,omitempty"`
+	Meta   map[string]any    `json:"meta"`
+	Items  []dtMapItem       `json:"items"`
+	Next   *dtMaps           `json:"next,omitempty"`
+}
+
+type dtMapItem struct {
+	Attrs map[string]string `json:"attrs"`
+}
+
+func TestJSONv2MapMarshalers(t *testing.T) {
+	many := map[string]string{}
+	for i := range 40 {
+		many["k"+strconv.Itoa(39-i)] = strings.Repeat("v", i)
+	}
+	cases := map[string]any{
+		"nil string map":   map[string]string(nil),
+		"nil any map":      map[string]any(nil),
+		"empty":            map[string]string{},
+		"order":            map[string]string{"b": "1", "a": "2", "B": "3", "é": "4", "": "5", "a\x00": "6"},
+		"more than 16":     many,
+		"escapes":          map[string]string{"q\"uote": "back\\slash", "ctl\x01": "tab\t<html>&\u2028"},
+		"invalid UTF-8":    map[string]string{"caf\xe9": "th\xffé"},
+		"colliding names":  map[string]string{"\xff": "a", "\xfe": "b"},
+		"any values":       map[string]any{"n": 1, "f": 1.5, "b": true, "nil": nil, "s": []string{"x"}, "m": map[string]string{"z": "y", "a": "b"}, "t": map[string]int{"b": 1, "a": 2}},
+		"any nested":       map[string]any{"a": map[string]any{"c": map[string]any{"e": "f", "d": nil}}},
+		"any bad value":    map[string]any{"a": 1, "ch": make(chan int)},
+		"any NaN":          map[string]any{"x": []any{1, map[string]any{"nan": math.NaN()}}},
+		"struct with maps": dtMaps{Labels: map[string]string{"y": "1", "x": "2"}, Meta: map[string]any{"k": dtMapItem{Attrs: map[string]string{"b": "", "a": ""}}}, Items: []dtMapItem{{}, {Attrs: map[string]string{"z": "0"}}}, Next: &dtMaps{}},
+		"pointer to map":   &map[string]string{"b": "1", "a": "2"},
+	}
+	for name, v := range cases {
+		if !jsonv2UsesStringMaps(reflect.TypeOf(v)) {
+			t.Errorf("%s: %T is not seen as holding string maps", name, v)
+		}
+		marshalBoth(t, name, v)
+	}
+	for _, v := range []any{nil, 1, "s", dtOrder{}, &dtItem{}, map[string]int{}, []map[int]string{}, map[string]dtItem{}} {
+		if jsonv2UsesStringMaps(reflect.TypeOf(v)) {
+			t.Errorf("%T is seen as holding string maps", v)
+		}
+	}
+}
+
+// FuzzJSONv2MapMarshal builds maps from arbitrary bytes and checks that
+// the map marshalers write them as JSON v2's own code does.
+func FuzzJSONv2MapMarshal(f *testing.F) {
+	f.Add("b\x00a\x00c\x00d")
+	f.Add("caf\xe9\x00x\x00\xff\x00\xfe")
+	f.Add("\"\x00\\\x00<\x00\u2028\x00\x01\x00")
+	f.Fuzz(func(t *testing.T, s string) {
+		parts := strings.Split(s, "\x00")
+		sm := map[string]string{}
+		am := map[string]any{}
+		for i := 0; i+1 < len(parts); i += 2 {
+			sm[parts[i]] = parts[i+1]
+			switch i % 6 {
+			case 0:
+				am[parts[i]] = parts[i+1]
+			case 2:
+				am[parts[i]] = len(parts[i+1])
+			default:
+				am[parts[i]] = map[string]any{parts[i+1]: sm}
+			}
+		}
+		marshalBoth(t, "string map", sm)
+		marshalBoth(t, "any map", am)
+		marshalBoth(t, "struct", dtMaps{Labels: sm, Meta: am})
+	})
+}
