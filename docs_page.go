@@ -84,6 +84,9 @@ const docsBootstrap = `
 // Integrity (sha384) and without sending a Referer; a file the CDN changed
 // is refused and the page stays empty.
 //
+// The page declares an empty icon, so that browsers do not ask the function
+// for /favicon.ico (an invocation answered 404) on every visit.
+//
 // The answer is 200 with Content-Type text/html; charset=utf-8 and a
 // Content-Security-Policy of its own:
 //
@@ -135,6 +138,7 @@ func DocsHandler(documentURL, title string) HandlerFunc {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>` + html.EscapeString(title) + `</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="` + swaggerUIStyle + `" integrity="` + swaggerUIStyleSRI + `" crossorigin="anonymous" referrerpolicy="no-referrer">
 </head>
 <body>

@@ -44,6 +44,7 @@ func TestDocsHandlerPage(t *testing.T) {
 	for _, want := range []string{
 		"<!DOCTYPE html>",
 		"<title>Notes API</title>",
+		`<link rel="icon" href="data:,">`,
 		`<div id="swagger-ui" data-url="/openapi.json"></div>`,
 		`<a href="/openapi.json">`,
 		`<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.35.0/swagger-ui-bundle.js" integrity="sha384-`,
@@ -55,7 +56,11 @@ func TestDocsHandlerPage(t *testing.T) {
 	}
 	// Every external resource is pinned by integrity, sent in CORS mode
 	// (SRI needs it for a cross-origin file) and without a Referer.
-	for _, tag := range regexp.MustCompile(`<(?:script src|link rel)=[^>]*>`).FindAllString(body, -1) {
+	tags := regexp.MustCompile(`<(?:script src|link rel="stylesheet")[^>]*>`).FindAllString(body, -1)
+	if len(tags) != 2 {
+		t.Errorf("the page loads %d external files, want 2: %q", len(tags), tags)
+	}
+	for _, tag := range tags {
 		for _, attr := range []string{`integrity="sha384-`, `crossorigin="anonymous"`, `referrerpolicy="no-referrer"`} {
 			if !strings.Contains(tag, attr) {
 				t.Errorf("%s lacks %s", tag, attr)

@@ -10,4 +10,11 @@
 // The tests skip when Chromium is not installed; on Debian:
 //
 //	apt-get install -y chromium
+//
+// The docs page tests (docs_test.go) also need the npm packages that
+// package.json lists and package-lock.json pins (Swagger UI, whose files
+// stand in for the CDN's); they skip without them, except in CI (CI set),
+// where they fail. Install them here, never globally:
+//
+//	npm ci --ignore-scripts
 package e2e
