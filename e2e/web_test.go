@@ -212,9 +212,16 @@ func (e *example) stop() error {
 }
 
 // startExample runs bin with PORT set to a free port and waits until it
-// answers on the loopback address. The program is stopped when the test
-// ends, if the test has not stopped it.
+// answers GET / with 200 on the loopback address. The program is stopped
+// when the test ends, if the test has not stopped it.
 func startExample(t *testing.T, bin string) *example {
+	t.Helper()
+	return startExampleAt(t, bin, "/")
+}
+
+// startExampleAt is startExample waiting for 200 from GET readyPath, with
+// env (KEY=value) added to the program's environment.
+func startExampleAt(t *testing.T, bin, readyPath string, env ...string) *example {
 	t.Helper()
 	port := freePort(t)
 	cmd := exec.Command(bin)
@@ -222,7 +229,7 @@ func startExample(t *testing.T, bin string) *example {
 	// runtime API is not set.
 	cmd.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		return strings.HasPrefix(kv, "AWS_LAMBDA_RUNTIME_API=") || strings.HasPrefix(kv, "PORT=") || strings.HasPrefix(kv, "HOST=")
-	}), "PORT="+port)
+	}), append(env, "PORT="+port)...)
 	e := &example{url: "http://127.0.0.1:" + port, cmd: cmd, out: new(syncBuffer), exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = e.out, e.out
 	if err := cmd.Start(); err != nil {
@@ -242,7 +249,7 @@ func startExample(t *testing.T, bin string) *example {
 	defer client.CloseIdleConnections()
 	deadline := time.Now().Add(startTimeout)
 	for {
-		resp, err := client.Get(e.url + "/")
+		resp, err := client.Get(e.url + readyPath)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
