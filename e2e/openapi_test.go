@@ -9,9 +9,9 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pb33f/libopenapi"
