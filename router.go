@@ -123,7 +123,8 @@ type Router struct {
 
 	middleware []Middleware
 	trees      map[string]*tree[*route]
-	ops        []*operation // every route, in registration order
+	ops        []*operation    // every route, in registration order
+	docHidden  map[string]bool // "METHOD pattern" of routes the API document leaves out
 	hasRoutes  bool
 	firstRoute string // method and pattern, for messages
 

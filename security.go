@@ -1,0 +1,89 @@
+package alb
+
+import (
+	"sync"
+	"unsafe"
+)
+
+// SecurityScheme describes, for the API document (see Router.OpenAPI), how
+// an authentication middleware reads a request's credentials: an OpenAPI
+// 3.1 Security Scheme Object. The auth middleware of package middleware
+// describe themselves; DescribeSecurity lets others do the same.
+type SecurityScheme struct {
+	// Name is the scheme's key in the document's components
+	// ("bearerAuth"). Middleware described with the same Name must
+	// describe the same scheme.
+	Name string
+
+	// Type is "http", "apiKey", "openIdConnect", "oauth2" or "mutualTLS".
+	Type string
+
+	// Scheme is the HTTP authentication scheme of type "http": "basic"
+	// or "bearer".
+	Scheme string
+
+	// BearerFormat hints at the format of a bearer token ("JWT").
+	BearerFormat string
+
+	// In is where an apiKey is: "header", "query" or "cookie"; ParamName
+	// is the name of that header, query parameter or cookie.
+	In        string
+	ParamName string
+
+	// OpenIDConnectURL is the discovery URL of type "openIdConnect".
+	OpenIDConnectURL string
+
+	// Description says what the client must send (CommonMark).
+	Description string
+}
+
+// Security is what DescribeSecurity records for one middleware: the
+// schemes it accepts (any one of them satisfies it) and the error
+// statuses it answers with.
+type Security struct {
+	Schemes []SecurityScheme
+
+	// Errors are the statuses the middleware answers when the
+	// credentials are missing or wrong (401, and 400 for a malformed
+	// one, say), with what they mean.
+	Errors []ErrorResponse
+}
+
+// securities maps a middleware, by the address of its function value, to
+// its description. Middleware values are created once, at start-up, so
+// the map stays small.
+var securities sync.Map // uintptr -> *Security
+
+// DescribeSecurity records that mw authenticates requests as s says and
+// returns mw, so that a constructor can end with
+//
+//	return alb.DescribeSecurity(mw, alb.Security{...})
+//
+// The API document then lists s's schemes as the security requirement of
+// every route mw wraps, and s's errors among their answers. The
+// description belongs to this function value: a middleware built by
+// wrapping mw is not described unless it is described itself.
+func DescribeSecurity(mw Middleware, s Security) Middleware {
+	if mw != nil {
+		securities.Store(funcKey(mw), &s)
+	}
+	return mw
+}
+
+// securityOf returns the description of mw, or nil.
+func securityOf(mw Middleware) *Security {
+	if mw == nil {
+		return nil
+	}
+	if s, ok := securities.Load(funcKey(mw)); ok {
+		return s.(*Security)
+	}
+	return nil
+}
+
+// funcKey identifies a function value: the address of its closure (or of
+// the function's static value when it captures nothing). Copies of a
+// func value share it; two closures made by separate calls do not.
+func funcKey(mw Middleware) uintptr {
+	return *(*uintptr)(unsafe.Pointer(&mw))
+}
