@@ -246,7 +246,7 @@ func planParam(sf reflect.StructField, src paramSource, wire, opts, name string,
 	}
 	switch {
 	case list:
-		p.bind = listBinder(t, itemBind, comma)
+		p.bind = listBinder(t, itemBind, comma, src == sourceHeader)
 	case ptr:
 		p.bind = ptrBinder(t, itemBind)
 	default:
@@ -498,7 +498,8 @@ func ptrBinder(t reflect.Type, item binder) binder {
 
 // listBinder binds one raw value of a slice parameter: it appends the
 // item (or, comma, the comma-separated items) to the slice of type t.
-func listBinder(t reflect.Type, item binder, comma bool) binder {
+// With trim, spaces and tabs around items are removed (header lists).
+func listBinder(t reflect.Type, item binder, comma, trim bool) binder {
 	size := t.Elem().Size()
 	return func(p unsafe.Pointer, s string) (string, bool) {
 		n := 1
@@ -513,6 +514,9 @@ func listBinder(t reflect.Type, item binder, comma bool) binder {
 			part := s
 			if comma {
 				part, s, _ = strings.Cut(s, ",")
+			}
+			if trim {
+				part = trimOWS(part)
 			}
 			if msg, ok := item(unsafe.Add(base, uintptr(old+i)*size), part); !ok {
 				return msg, false
