@@ -94,9 +94,12 @@ type operation struct {
 	body   *bodyPlan   // the request body, or nil when there is none
 	out    outputPlan  // how the output is written
 
-	// validator is the checks of the whole input: tag rules of the
-	// parameters and of the body (nested), then Validate methods.
+	// validator checks the JSON body (its one field, at the body's
+	// offset) and calls the Validate methods of the input and the body;
+	// nil when there is nothing to check. presence is the shape of the
+	// body's required members, nil when it has none.
 	validator *structCheck
+	presence  *shapeField
 }
 
 // paramSource says where a parameter is read from.
@@ -155,8 +158,9 @@ type paramPlan struct {
 	rules    rules
 	location string
 
-	off  uintptr // the field's offset in the input struct
-	bind binder  // parses raw text into the field
+	off   uintptr    // the field's offset in the input struct
+	bind  binder     // parses raw text into the field
+	check fieldCheck // the checks of its rules
 }
 
 // bodyKind says how a request body is read.

@@ -719,7 +719,16 @@ func guessMultiValue(payload []byte) bool {
 // a 500. Errors of status 500 and above are logged with their cause, unless
 // the error is a bare *HTTPError with no cause (the router's answer to a
 // panic, already logged, is one).
+//
+// An error that is or wraps a *ProblemError (every error of a typed route,
+// see Register) is answered as that problem, application/problem+json, as
+// ProblemErrorHandler answers it.
 func DefaultErrorHandler(c *Context, err error) {
+	var pe *ProblemError
+	if errors.As(err, &pe) {
+		writeProblem(c, err, pe)
+		return
+	}
 	var he *HTTPError
 	if !errors.As(err, &he) {
 		he = &HTTPError{Status: http.StatusInternalServerError, Err: err}

@@ -530,7 +530,9 @@ func validUUID(s string) bool {
 type structCheck struct {
 	typ       reflect.Type
 	fields    []fieldCheck
-	validator bool // *typ implements Validator
+	validator bool       // *typ implements Validator
+	shape     *jsonShape // its members, for the presence check of a JSON body
+	validates uint8      // hasValidate's answer: 0 not known yet, 1 yes, 2 no
 }
 
 // fieldCheck is the validation of one struct field (embedded structs'
@@ -544,4 +546,277 @@ type fieldCheck struct {
 	list  bool         // the field is a slice (not []byte) or an array
 	rules rules
 	sub   *structCheck // the struct (or list item struct) it holds, if any
+
+	isArray      bool         // list: an array, not a slice
+	itemType     reflect.Type // list: the item type
+	itemSize     uintptr      // list: the item size
+	itemPtr      bool         // list: the items are pointers
+	scalarChecks bool         // rules.hasChecks(), for the value or each item
+}
+
+// checkFor returns the checks of struct type t, building them once per
+// type (memo also ends the recursion of recursive types). fail reports a
+// bad tag, naming the field.
+func checkFor(t reflect.Type, memo map[reflect.Type]*structCheck, fail func(field, msg string)) *structCheck {
+	if sc, ok := memo[t]; ok {
+		return sc
+	}
+	sc := &structCheck{typ: t, validator: reflect.PointerTo(t).Implements(validatorType)}
+	memo[t] = sc
+	sc.shape = &jsonShape{}
+	var walk func(t reflect.Type, base uintptr)
+	walk = func(t reflect.Type, base uintptr) {
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			name, _, ok := jsonName(sf)
+			if !ok {
+				continue
+			}
+			if name == "" && sf.Type.Kind() == reflect.Struct { // inlined
+				walk(sf.Type, base+sf.Offset)
+				continue
+			}
+			r, err := fieldRules(sf)
+			if err != nil {
+				fail(t.String()+"."+sf.Name, err.Error())
+			}
+			f := fieldCheckFor(sf.Type, r, memo, fail)
+			f.name, f.off = name, base+sf.Offset
+			if name == "" { // an inlined pointer to a struct
+				f.rules.required = false
+			}
+			sc.fields = append(sc.fields, f)
+			member := shapeField{name: name, required: f.rules.required, list: f.list}
+			if f.sub != nil {
+				member.sub = f.sub.shape
+			}
+			if name == "" && f.sub != nil {
+				// The members of an inlined pointer's struct are members here.
+				sc.shape.fields = append(sc.shape.fields, f.sub.shape.fields...)
+				continue
+			}
+			sc.shape.fields = append(sc.shape.fields, member)
+		}
+	}
+	walk(t, 0)
+	return sc
+}
+
+// fieldCheckFor returns the check of a value of type t with rules r.
+func fieldCheckFor(t reflect.Type, r rules, memo map[reflect.Type]*structCheck, fail func(field, msg string)) fieldCheck {
+	f := fieldCheck{typ: t, rules: r}
+	if t.Kind() == reflect.Pointer {
+		f.ptr, t = true, t.Elem()
+	}
+	item := t
+	if t.Kind() == reflect.Array || t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 {
+		f.list, f.isArray, item = true, t.Kind() == reflect.Array, t.Elem()
+		f.itemType, f.itemSize = item, item.Size()
+		if item.Kind() == reflect.Pointer {
+			f.itemPtr, item = true, item.Elem()
+		}
+	}
+	f.kind = scalarOf(item)
+	if item.Kind() == reflect.Struct && item != timeType && f.kind == scalarNone &&
+		!reflect.PointerTo(item).Implements(textUnmarshalerIfce) {
+		f.sub = checkFor(item, memo, fail)
+	}
+	f.scalarChecks = f.rules.hasChecks()
+	return f
+}
+
+// jsonShape lists the members of a JSON object type, for the check that
+// required members are present.
+type jsonShape struct {
+	fields []shapeField
+}
+
+// shapeField is one member of a jsonShape.
+type shapeField struct {
+	name     string
+	required bool
+	list     bool       // an array, whose items are objects of sub
+	sub      *jsonShape // the shape of the member's object(s), if any
+}
+
+// sliceHeader is the memory layout of a slice.
+type sliceHeader struct {
+	data unsafe.Pointer
+	len  int
+	cap  int
+}
+
+// checkStruct checks the fields of the struct of sc at p.
+func (v *violations) checkStruct(sc *structCheck, p unsafe.Pointer) {
+	for i := range sc.fields {
+		f := &sc.fields[i]
+		v.checkField(f, unsafe.Add(p, f.off))
+	}
+}
+
+// checkField checks the field value at p.
+func (v *violations) checkField(f *fieldCheck, p unsafe.Pointer) {
+	if f.name != "" {
+		v.push(f.name)
+		defer v.pop()
+	}
+	if f.ptr {
+		if p = *(*unsafe.Pointer)(p); p == nil {
+			return
+		}
+	}
+	if !f.list {
+		v.checkValue(f, p)
+		return
+	}
+	data, n := p, 0
+	if f.isArray {
+		n = f.typ.Len()
+		if f.ptr {
+			n = f.typ.Elem().Len()
+		}
+	} else {
+		h := (*sliceHeader)(p)
+		data, n = h.data, h.len
+	}
+	r := &f.rules
+	switch {
+	case r.minItems != nil && n < *r.minItems:
+		v.invalid(v.location(), "must hold at least "+strconv.Itoa(*r.minItems)+" items", nil)
+	case r.maxItems != nil && n > *r.maxItems:
+		v.invalid(v.location(), "must hold at most "+strconv.Itoa(*r.maxItems)+" items", nil)
+	}
+	if r.uniqueItems && hasDuplicate(f.itemType, data, n) {
+		v.invalid(v.location(), "must not hold the same item twice", nil)
+	}
+	if !f.scalarChecks && f.sub == nil {
+		return
+	}
+	for i := 0; i < n; i++ {
+		ip := unsafe.Add(data, uintptr(i)*f.itemSize)
+		if f.itemPtr {
+			if ip = *(*unsafe.Pointer)(ip); ip == nil {
+				continue
+			}
+		}
+		v.pushIndex(i)
+		v.checkValue(f, ip)
+		v.pop()
+	}
+}
+
+// checkValue checks one value (a field's, or a list item's) at p.
+func (v *violations) checkValue(f *fieldCheck, p unsafe.Pointer) {
+	if f.scalarChecks {
+		if msg, value, ok := f.rules.checkScalar(f.kind, p); !ok {
+			v.invalid(v.location(), msg, value)
+		}
+	}
+	if f.sub != nil {
+		v.checkStruct(f.sub, p)
+	}
+}
+
+// hasDuplicate reports whether two of the n items of type t at data are
+// equal.
+func hasDuplicate(t reflect.Type, data unsafe.Pointer, n int) bool {
+	if n < 2 {
+		return false
+	}
+	items := make([]reflect.Value, n)
+	for i := range items {
+		items[i] = reflect.NewAt(t, unsafe.Add(data, uintptr(i)*t.Size())).Elem()
+	}
+	for i := 1; i < n; i++ {
+		for j := 0; j < i; j++ {
+			if reflect.DeepEqual(items[i].Interface(), items[j].Interface()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runValidates calls the Validate method of every struct value in the
+// checked tree that has one, innermost first, then sc's own when self.
+func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) {
+	for i := range sc.fields {
+		f := &sc.fields[i]
+		if f.sub == nil || !f.sub.hasValidate() {
+			continue
+		}
+		fp := unsafe.Add(p, f.off)
+		if f.name != "" {
+			v.push(f.name)
+		}
+		if f.ptr {
+			fp = *(*unsafe.Pointer)(fp)
+		}
+		switch {
+		case fp == nil:
+		case !f.list:
+			v.runValidates(f.sub, fp, true)
+		default:
+			data, n := fp, f.typ.Len()
+			if !f.isArray {
+				h := (*sliceHeader)(fp)
+				data, n = h.data, h.len
+			}
+			for j := 0; j < n; j++ {
+				ip := unsafe.Add(data, uintptr(j)*f.itemSize)
+				if f.itemPtr {
+					if ip = *(*unsafe.Pointer)(ip); ip == nil {
+						continue
+					}
+				}
+				v.pushIndex(j)
+				v.runValidates(f.sub, ip, true)
+				v.pop()
+			}
+		}
+		if f.name != "" {
+			v.pop()
+		}
+	}
+	if self && sc.validator {
+		v.addValidateError(reflect.NewAt(sc.typ, p).Interface().(Validator).Validate())
+	}
+}
+
+// hasValidate reports whether sc or a struct below it has a Validate
+// method; computed once.
+func (sc *structCheck) hasValidate() bool {
+	if sc.validates == 0 {
+		sc.validates = 2 // provisional, for recursive types
+		for i := range sc.fields {
+			if sub := sc.fields[i].sub; sub != nil && sub.hasValidate() {
+				sc.validates = 1
+			}
+		}
+		if sc.validator {
+			sc.validates = 1
+		}
+	}
+	return sc.validates == 1
+}
+
+// addValidateError records what a Validate method returned.
+func (v *violations) addValidateError(err error) {
+	if err == nil {
+		return
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		var fe *FieldError
+		if errors.As(e, &fe) {
+			v.invalid(fe.Location, fe.Message, fe.Value)
+		} else if e != nil {
+			v.invalid(v.location(), e.Error(), nil)
+		}
+	}
 }
