@@ -543,6 +543,9 @@ func (g *docGen) parameter(p paramPlan) apiParameter {
 	ap := apiParameter{Name: p.name, In: p.source.String(), Required: p.required || p.source == sourcePath,
 		Description: p.rules.doc}
 	ap.Schema = g.paramSchema(p)
+	if ap.Schema.Description == p.rules.doc {
+		ap.Schema.Description = "" // said once, on the parameter
+	}
 	if ap.Schema.Type == "array" {
 		switch p.source {
 		case sourceQuery, sourceCookie:
