@@ -50,9 +50,16 @@ type Security struct {
 }
 
 // securities maps a middleware, by the address of its function value, to
-// its description. Middleware values are created once, at start-up, so
-// the map stays small.
-var securities sync.Map // uintptr -> *Security
+// its description. The entry holds the function value itself, which keeps
+// the address from being reused by another closure once mw is no longer
+// used elsewhere. Middleware values are created once, at start-up, so the
+// map stays small.
+var securities sync.Map // uintptr -> describedMiddleware
+
+type describedMiddleware struct {
+	mw  Middleware
+	sec *Security
+}
 
 // DescribeSecurity records that mw authenticates requests as s says and
 // returns mw, so that a constructor can end with
@@ -62,10 +69,12 @@ var securities sync.Map // uintptr -> *Security
 // The API document then lists s's schemes as the security requirement of
 // every route mw wraps, and s's errors among their answers. The
 // description belongs to this function value: a middleware built by
-// wrapping mw is not described unless it is described itself.
+// wrapping mw is not described unless it is described itself. The
+// description, and mw with it, is kept for the life of the process:
+// describe middleware built at start-up, not one per request.
 func DescribeSecurity(mw Middleware, s Security) Middleware {
 	if mw != nil {
-		securities.Store(funcKey(mw), &s)
+		securities.Store(funcKey(mw), describedMiddleware{mw, &s})
 	}
 	return mw
 }
@@ -75,8 +84,8 @@ func securityOf(mw Middleware) *Security {
 	if mw == nil {
 		return nil
 	}
-	if s, ok := securities.Load(funcKey(mw)); ok {
-		return s.(*Security)
+	if d, ok := securities.Load(funcKey(mw)); ok {
+		return d.(describedMiddleware).sec
 	}
 	return nil
 }
