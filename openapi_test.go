@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -487,5 +488,31 @@ func TestOpenAPIUnsupportedType(t *testing.T) {
 	out, _ := r.Invoke(context.Background(), invokeEvent("/openapi.json", false))
 	if !bytes.HasPrefix(out, []byte(`{"statusCode":500`)) {
 		t.Errorf("ServeOpenAPI with a bad type: %s", out)
+	}
+}
+
+// newClosure returns a middleware that is a closure of its own.
+func newClosure(n int) Middleware {
+	return func(next HandlerFunc) HandlerFunc {
+		if n < 0 {
+			return nil
+		}
+		return next
+	}
+}
+
+// TestDescribeSecurityAddressReuse: a described middleware that is no
+// longer used must not lend its description to a new closure that the
+// allocator places at its old address.
+func TestDescribeSecurityAddressReuse(t *testing.T) {
+	for i := range 200 {
+		DescribeSecurity(newClosure(i), Security{Schemes: []SecurityScheme{{Name: "gone", Type: "http", Scheme: "basic"}}})
+	}
+	runtime.GC()
+	runtime.GC()
+	for i := range 5000 {
+		if s := securityOf(newClosure(i)); s != nil {
+			t.Fatalf("a new closure has the description of a collected one: %+v", s)
+		}
 	}
 }
