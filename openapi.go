@@ -177,32 +177,33 @@ type (
 // jsonSchema is a JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it),
 // with the keywords the generator writes.
 type jsonSchema struct {
-	Ref                  string        `json:"$ref,omitempty"`
-	Type                 any           `json:"type,omitempty"` // a name, or a list of names
-	Format               string        `json:"format,omitempty"`
-	Description          string        `json:"description,omitempty"`
-	AnyOf                []*jsonSchema `json:"anyOf,omitempty"`
-	Enum                 []any         `json:"enum,omitempty"`
-	Default              any           `json:"default,omitempty"`
-	Examples             []any         `json:"examples,omitempty"`
-	Minimum              *float64      `json:"minimum,omitempty"`
-	Maximum              *float64      `json:"maximum,omitempty"`
-	ExclusiveMinimum     *float64      `json:"exclusiveMinimum,omitempty"`
-	ExclusiveMaximum     *float64      `json:"exclusiveMaximum,omitempty"`
-	MultipleOf           *float64      `json:"multipleOf,omitempty"`
-	MinLength            *int          `json:"minLength,omitempty"`
-	MaxLength            *int          `json:"maxLength,omitempty"`
-	Pattern              string        `json:"pattern,omitempty"`
-	ContentEncoding      string        `json:"contentEncoding,omitempty"`
-	ContentMediaType     string        `json:"contentMediaType,omitempty"`
-	Items                *jsonSchema   `json:"items,omitempty"`
-	MinItems             *int          `json:"minItems,omitempty"`
-	MaxItems             *int          `json:"maxItems,omitempty"`
-	UniqueItems          bool          `json:"uniqueItems,omitempty"`
-	Properties           *schemaProps  `json:"properties,omitempty"`
-	Required             []string      `json:"required,omitempty"`
-	AdditionalProperties any           `json:"additionalProperties,omitempty"` // *jsonSchema or false
-	Deprecated           bool          `json:"deprecated,omitempty"`
+	Ref                   string        `json:"$ref,omitempty"`
+	Type                  any           `json:"type,omitempty"` // a name, or a list of names
+	Format                string        `json:"format,omitempty"`
+	Description           string        `json:"description,omitempty"`
+	AnyOf                 []*jsonSchema `json:"anyOf,omitempty"`
+	Enum                  []any         `json:"enum,omitempty"`
+	Default               any           `json:"default,omitempty"`
+	Examples              []any         `json:"examples,omitempty"`
+	Minimum               *float64      `json:"minimum,omitempty"`
+	Maximum               *float64      `json:"maximum,omitempty"`
+	ExclusiveMinimum      *float64      `json:"exclusiveMinimum,omitempty"`
+	ExclusiveMaximum      *float64      `json:"exclusiveMaximum,omitempty"`
+	MultipleOf            *float64      `json:"multipleOf,omitempty"`
+	MinLength             *int          `json:"minLength,omitempty"`
+	MaxLength             *int          `json:"maxLength,omitempty"`
+	Pattern               string        `json:"pattern,omitempty"`
+	ContentEncoding       string        `json:"contentEncoding,omitempty"`
+	ContentMediaType      string        `json:"contentMediaType,omitempty"`
+	Items                 *jsonSchema   `json:"items,omitempty"`
+	MinItems              *int          `json:"minItems,omitempty"`
+	MaxItems              *int          `json:"maxItems,omitempty"`
+	UniqueItems           bool          `json:"uniqueItems,omitempty"`
+	Properties            *schemaProps  `json:"properties,omitempty"`
+	Required              []string      `json:"required,omitempty"`
+	AdditionalProperties  any           `json:"additionalProperties,omitempty"` // *jsonSchema or false
+	UnevaluatedProperties *bool         `json:"unevaluatedProperties,omitempty"`
+	Deprecated            bool          `json:"deprecated,omitempty"`
 }
 
 // schemaProps are an object's properties in the order of the Go fields.
@@ -421,13 +422,13 @@ func (g *docGen) operation(op *operation, pathParams []pathParam) *apiOperation 
 			"application/problem+json": {Schema: &jsonSchema{Ref: "#/components/schemas/" + problemSchemaName}},
 		}}
 	}
-	if len(op.params) > 0 || op.body != nil {
+	if op.body != nil || slices.ContainsFunc(op.params, canFailToParse) {
 		problem(http.StatusBadRequest, "The request is malformed: a value that does not parse, or a body that is not valid JSON.")
 	}
 	if op.body != nil && len(op.body.contentTypes) > 0 {
 		problem(http.StatusUnsupportedMediaType, "The request body has a Content-Type the operation does not take.")
 	}
-	if len(op.params) > 0 || op.body != nil || reflect.PointerTo(op.input).Implements(validatorType) {
+	if op.body != nil || slices.ContainsFunc(op.params, canBreakRule) || reflect.PointerTo(op.input).Implements(validatorType) {
 		problem(http.StatusUnprocessableEntity, "A value breaks a rule of the operation: every value in error is listed in errors.")
 	}
 	for _, e := range m.Errors {
@@ -438,23 +439,48 @@ func (g *docGen) operation(op *operation, pathParams []pathParam) *apiOperation 
 	return o
 }
 
+// canFailToParse reports whether the text of p may not parse into its
+// field (a 400): anything but a string or a list of strings.
+func canFailToParse(p paramPlan) bool {
+	t := derefType(p.typ)
+	if isListType(t) {
+		t = derefType(t.Elem())
+	}
+	return t.Kind() != reflect.String || scalarOf(t) == scalarNone
+}
+
+// canBreakRule reports whether p may be refused with a 422: a required
+// parameter that may be absent (route parameters never are), or one with
+// constraints.
+func canBreakRule(p paramPlan) bool {
+	return p.required && p.source != sourcePath || p.rules.hasChecks() ||
+		p.rules.minItems != nil || p.rules.maxItems != nil || p.rules.uniqueItems
+}
+
 // security sets o's security requirement from the described middleware
 // of op's chain and returns their descriptions.
 func (g *docGen) security(op *operation, o *apiOperation) []*Security {
 	var secs []*Security
 	for _, mw := range op.chain {
-		if s := securityOf(mw); s != nil {
-			secs = append(secs, s)
+		d := descriptionOf(mw)
+		if d.sec != nil || len(d.errs) > 0 {
+			secs = append(secs, &Security{Errors: d.errs})
+		}
+		if d.sec != nil && len(d.sec.Schemes) > 0 {
+			secs = append(secs, d.sec)
 		}
 	}
-	if len(secs) == 0 {
-		return nil
+	if !slices.ContainsFunc(secs, func(s *Security) bool { return len(s.Schemes) > 0 }) {
+		return secs
 	}
 	// Each middleware must be satisfied (AND); any scheme of one
 	// middleware satisfies it (OR). OpenAPI lists alternatives, each a
 	// set of schemes that must all hold: the product of the lists.
 	reqs := []map[string][]string{{}}
 	for _, s := range secs {
+		if len(s.Schemes) == 0 {
+			continue
+		}
 		var next []map[string][]string
 		for _, req := range reqs {
 			for _, sc := range s.Schemes {
@@ -489,8 +515,9 @@ func (g *docGen) addScheme(s SecurityScheme) {
 	g.scheme[s.Name] = as
 }
 
-// securityErrors adds the answers of the described middleware, in the
-// shape the Router's ErrorHandler gives them.
+// securityErrors adds the answers of the described middleware (auth
+// failures, DescribeErrors), in the shape the Router's ErrorHandler gives
+// them.
 func (g *docGen) securityErrors(o *apiOperation, secs []*Security) {
 	for _, s := range secs {
 		for _, e := range s.Errors {
@@ -604,6 +631,13 @@ func (g *docGen) requestBody(b *bodyPlan, form []paramPlan) *apiRequestBody {
 	switch b.kind {
 	case bodyJSON:
 		s = g.schemaOf(b.typ)
+		if b.refuseUnknown && derefType(b.typ).Kind() == reflect.Struct {
+			// Members the body type has no field for are refused (400).
+			if s.Ref != "" {
+				s = &jsonSchema{Ref: s.Ref}
+			}
+			s.UnevaluatedProperties = new(bool)
+		}
 	case bodyForm:
 		s = &jsonSchema{Type: "object", Properties: &schemaProps{}}
 		for _, p := range form {

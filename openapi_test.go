@@ -83,14 +83,21 @@ func docRouter() *Router {
 	})
 	Register(r, Operation{Method: "GET", Path: "/users/:id", OperationID: "getUser", Summary: "Get a user",
 		Tags: []string{"users"}, Errors: []ErrorResponse{{Status: http.StatusNotFound, Description: "No such user"}}},
-		func(c *Context, in *oaGetIn) (*oaUser, error) { return &oaUser{}, nil })
-	admin := r.Group("/admin", bearer)
+		func(c *Context, in *oaGetIn) (*oaUser, error) { return &oaUser{internal: "not in the document"}, nil })
+	limit := DescribeErrors(func(next HandlerFunc) HandlerFunc { return next },
+		ErrorResponse{Status: http.StatusRequestEntityTooLarge, Description: "Too large"})
+	admin := r.Group("/admin", bearer, limit)
 	Register(admin, Operation{Method: "POST", Path: "/users", OperationID: "createUser", Tags: []string{"admin", "users"},
 		Status: http.StatusCreated, Statuses: []int{http.StatusAccepted}, Deprecated: true, Description: "Creates a user."},
 		func(c *Context, in *oaCreateIn) (*oaCreated, error) { return &oaCreated{}, nil })
 	Register(r, Operation{Method: "POST", Path: "/signup"}, func(c *Context, in *oaFormIn) (struct{}, error) { return struct{}{}, nil })
 	Register(r, Operation{Method: "PUT", Path: "/avatars/:name.png", ContentType: "image/png"},
 		func(c *Context, in *oaRawIn) ([]byte, error) { return in.Body, nil })
+	Register(r, Operation{Method: "GET", Path: "/tags/:name"}, func(c *Context, in *struct {
+		Name string `path:"name"`
+	}) (*oaAddress, error) {
+		return &oaAddress{}, nil
+	})
 	r.GET("/files/*path", func(c *Context) error { return nil })
 	admin.DELETE("/cache", func(c *Context) error { return nil })
 	r.ServeOpenAPI(OpenAPIOptions{Title: "Users", Version: "1.2.3", DocsPath: "-"})
@@ -182,7 +189,7 @@ func TestOpenAPIOperations(t *testing.T) {
 	}
 	slices.Sort(keys)
 	// Routes in OpenAPI syntax; the document's own route left out.
-	want := []string{"/admin/cache", "/admin/users", "/avatars/{name}.png", "/files/{path}", "/signup", "/users/{id}"}
+	want := []string{"/admin/cache", "/admin/users", "/avatars/{name}.png", "/files/{path}", "/signup", "/tags/{name}", "/users/{id}"}
 	if !slices.Equal(keys, want) {
 		t.Fatalf("paths %v, want %v", keys, want)
 	}
@@ -227,6 +234,12 @@ func TestOpenAPIOperations(t *testing.T) {
 	if at(t, post, "responses", "401", "content", "application/json", "schema", "$ref") != "#/components/schemas/Error" {
 		t.Errorf("401 of the bearer middleware: %v", at(t, post, "responses"))
 	}
+	if at(t, post, "responses", "413", "description") != "Too large" {
+		t.Errorf("413 of the described middleware: %v", at(t, post, "responses"))
+	}
+	if at(t, post, "requestBody", "content", "application/json", "schema", "unevaluatedProperties") != false {
+		t.Errorf("a strict body does not refuse other members: %v", post["requestBody"])
+	}
 	if at(t, post, "requestBody", "required") != true {
 		t.Errorf("requestBody: %v", post["requestBody"])
 	}
@@ -234,6 +247,13 @@ func TestOpenAPIOperations(t *testing.T) {
 		t.Errorf("securitySchemes: %v", at(t, doc, "components"))
 	}
 
+	// A route whose only parameter is a string route parameter without
+	// rules can answer neither 400 nor 422.
+	for _, st := range []string{"400", "422"} {
+		if _, ok := at(t, paths, "/tags/{name}", "get", "responses").(map[string]any)[st]; ok {
+			t.Errorf("GET /tags/{name} lists %s", st)
+		}
+	}
 	form := at(t, paths, "/signup", "post", "requestBody", "content").(map[string]any)
 	for _, ct := range []string{"application/x-www-form-urlencoded", "multipart/form-data"} {
 		if at(t, form, ct, "schema", "properties", "name", "maxLength") != 20.0 {

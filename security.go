@@ -1,6 +1,7 @@
 package alb
 
 import (
+	"slices"
 	"sync"
 	"unsafe"
 )
@@ -57,9 +58,25 @@ type Security struct {
 var securities sync.Map // uintptr -> describedMiddleware
 
 type describedMiddleware struct {
-	mw  Middleware
-	sec *Security
+	mw   Middleware
+	sec  *Security       // from DescribeSecurity, or nil
+	errs []ErrorResponse // from DescribeErrors
 }
+
+// describe records a change to mw's description.
+func describe(mw Middleware, change func(d *describedMiddleware)) {
+	descriptionsMu.Lock()
+	defer descriptionsMu.Unlock()
+	d := describedMiddleware{mw: mw}
+	if old, ok := securities.Load(funcKey(mw)); ok {
+		d = old.(describedMiddleware)
+	}
+	change(&d)
+	securities.Store(funcKey(mw), d)
+}
+
+// descriptionsMu serialises the changes to securities.
+var descriptionsMu sync.Mutex
 
 // DescribeSecurity records that mw authenticates requests as s says and
 // returns mw, so that a constructor can end with
@@ -74,20 +91,37 @@ type describedMiddleware struct {
 // describe middleware built at start-up, not one per request.
 func DescribeSecurity(mw Middleware, s Security) Middleware {
 	if mw != nil {
-		securities.Store(funcKey(mw), describedMiddleware{mw, &s})
+		describe(mw, func(d *describedMiddleware) { d.sec = &s })
 	}
 	return mw
 }
 
-// securityOf returns the description of mw, or nil.
+// DescribeErrors records that mw may answer a request with the error
+// statuses errs, through the Router's ErrorHandler (an *HTTPError
+// returned up the chain, as BodyLimit's 413), and returns mw. The API
+// document lists them among the answers of every route mw wraps, in the
+// shape the ErrorHandler gives. Like DescribeSecurity, it keeps mw for
+// the life of the process.
+func DescribeErrors(mw Middleware, errs ...ErrorResponse) Middleware {
+	if mw != nil {
+		describe(mw, func(d *describedMiddleware) { d.errs = slices.Clone(errs) })
+	}
+	return mw
+}
+
+// securityOf returns the security description of mw, or nil.
 func securityOf(mw Middleware) *Security {
-	if mw == nil {
-		return nil
+	return descriptionOf(mw).sec
+}
+
+// descriptionOf returns what is recorded of mw.
+func descriptionOf(mw Middleware) describedMiddleware {
+	if mw != nil {
+		if d, ok := securities.Load(funcKey(mw)); ok {
+			return d.(describedMiddleware)
+		}
 	}
-	if d, ok := securities.Load(funcKey(mw)); ok {
-		return d.(describedMiddleware).sec
-	}
-	return nil
+	return describedMiddleware{}
 }
 
 // funcKey identifies a function value: the address of its closure (or of
