@@ -757,8 +757,13 @@ func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) 
 		case !f.list:
 			v.runValidates(f.sub, fp, true)
 		default:
-			data, n := fp, f.typ.Len()
-			if !f.isArray {
+			data, n := fp, 0
+			if f.isArray {
+				n = f.typ.Len()
+				if f.ptr {
+					n = f.typ.Elem().Len()
+				}
+			} else {
 				h := (*sliceHeader)(fp)
 				data, n = h.data, h.len
 			}
