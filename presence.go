@@ -13,8 +13,8 @@ import (
 // It scans the body once and allocates only for a violation, a member
 // name with escapes, or an object type with over 64 members.
 func checkPresence(body []byte, root *shapeField, fold bool, v *violations) {
-	w := presenceScan{b: body, fold: fold, v: v}
-	w.value(root)
+	w := presenceScan{b: body, fold: fold}
+	w.value(root, v)
 }
 
 // presenceScan walks a valid JSON text.
@@ -22,7 +22,6 @@ type presenceScan struct {
 	b    []byte
 	i    int
 	fold bool
-	v    *violations
 }
 
 func (w *presenceScan) space() {
@@ -37,14 +36,14 @@ func (w *presenceScan) space() {
 }
 
 // value walks the value at w.i, of the member f.
-func (w *presenceScan) value(f *shapeField) {
+func (w *presenceScan) value(f *shapeField, v *violations) {
 	w.space()
 	if w.i >= len(w.b) {
 		return
 	}
 	switch {
 	case w.b[w.i] == '{' && f.sub != nil && !f.list:
-		w.object(f.sub)
+		w.object(f.sub, v)
 	case w.b[w.i] == '[' && f.sub != nil && f.list:
 		w.i++
 		for n := 0; ; n++ {
@@ -55,9 +54,9 @@ func (w *presenceScan) value(f *shapeField) {
 			}
 			w.space()
 			if w.i < len(w.b) && w.b[w.i] == '{' {
-				w.v.pushIndex(n)
-				w.object(f.sub)
-				w.v.pop()
+				v.pushIndex(n)
+				w.object(f.sub, v)
+				v.pop()
 			} else {
 				w.skip()
 			}
@@ -73,7 +72,7 @@ func (w *presenceScan) value(f *shapeField) {
 
 // object walks the object at w.i, of shape s, and records its required
 // members that are missing or null.
-func (w *presenceScan) object(s *jsonShape) {
+func (w *presenceScan) object(s *jsonShape, v *violations) {
 	var seen uint64
 	var seenMore []bool
 	if len(s.fields) > 64 {
@@ -101,9 +100,9 @@ func (w *presenceScan) object(s *jsonShape) {
 					seen |= 1 << k
 				}
 			}
-			w.v.push(s.fields[k].name)
-			w.value(&s.fields[k])
-			w.v.pop()
+			v.push(s.fields[k].name)
+			w.value(&s.fields[k], v)
+			v.pop()
 		}
 		w.space()
 		if w.i < len(w.b) && w.b[w.i] == ',' {
@@ -115,9 +114,9 @@ func (w *presenceScan) object(s *jsonShape) {
 		if !f.required || (seenMore != nil && seenMore[k]) || (seenMore == nil && seen&(1<<k) != 0) {
 			continue
 		}
-		w.v.push(f.name)
-		w.v.invalid(w.v.location(), msgRequired, nil)
-		w.v.pop()
+		v.push(f.name)
+		v.invalid(v.location(), msgRequired, nil)
+		v.pop()
 	}
 }
 
