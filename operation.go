@@ -229,6 +229,9 @@ type outputPlan struct {
 	// headers are the output fields tagged `header`, sent as response
 	// headers (a zero value is not sent).
 	headers []outHeader
+
+	bodyOff  uintptr      // the Body field's offset
+	bodyType reflect.Type // the Body field's type, as declared
 }
 
 // outHeader is an output field sent as a response header.
@@ -237,6 +240,9 @@ type outHeader struct {
 	field []int        // index path in the output struct
 	typ   reflect.Type // the field's type
 	rules rules        // doc and example
+
+	off uintptr                                         // offset in the output struct
+	set func(c *Context, name string, p unsafe.Pointer) // sets the header from the field at p
 }
 
 // rules are the constraints, documentation and example of one field,
