@@ -5,6 +5,8 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -234,4 +236,64 @@ func FuzzBindForm(f *testing.F) {
 			t.Fatalf("%q: bound %+v, want %+v", body, got, want)
 		}
 	})
+}
+
+// TestOperationsRecorded: every route is recorded in registration order,
+// with its full pattern, chain and, for typed routes, the plan the API
+// document reads.
+func TestOperationsRecorded(t *testing.T) {
+	mw := func(next HandlerFunc) HandlerFunc { return next }
+	r := New()
+	r.Use(mw)
+	r.GET("/health", func(c *Context) error { return nil })
+	g := r.Group("/api", mw)
+	Register(g, Operation{Method: "POST", Path: "/orders/:shop", Status: 201, Tags: []string{"orders"}},
+		func(c *Context, in *struct {
+			Shop string `path:"shop" doc:"the shop" example:"lyon"`
+			Dry  *bool  `query:"dry"`
+			Body typedOrder
+		}) (*receipt, error) {
+			return nil, nil
+		})
+	Register(g, Operation{Method: "GET", Path: "/search"}, func(c *Context, in *searchInput) (*searchResult, error) { return nil, nil })
+	Register(g, Operation{Method: "GET", Path: "/raw"}, func(c *Context, in *struct {
+		Name string `query:"name,omitempty"`
+	}) ([]byte, error) { return nil, nil })
+	ops := r.operations()
+	if len(ops) != 4 {
+		t.Fatalf("%d operations", len(ops))
+	}
+	plain, post, search, raw := ops[0], ops[1], ops[2], ops[3]
+	if plain.typed || plain.method != "GET" || plain.pattern != "/health" || len(plain.chain) != 1 || plain.problemStatuses() != nil {
+		t.Errorf("plain: %+v", plain)
+	}
+	if !post.typed || post.pattern != "/api/orders/:shop" || len(post.chain) != 2 || post.status != 201 ||
+		post.meta.Tags[0] != "orders" || post.output != reflect.TypeFor[*receipt]() {
+		t.Errorf("post: %+v", post)
+	}
+	if len(post.params) != 2 || post.params[0].source != sourcePath || post.params[0].name != "shop" || !post.params[0].required ||
+		post.params[0].rules.doc != "the shop" || post.params[0].rules.example != "lyon" ||
+		post.params[1].source != sourceQuery || post.params[1].required {
+		t.Errorf("post params: %+v", post.params)
+	}
+	if b := post.body; b == nil || b.kind != bodyJSON || b.typ != reflect.TypeFor[typedOrder]() || !b.refuseUnknown || !b.required {
+		t.Errorf("post body: %+v", post.body)
+	}
+	if len(post.out.headers) != 1 || post.out.headers[0].name != "Location" || post.out.body != reflect.TypeFor[receipt]() {
+		t.Errorf("post output: %+v", post.out)
+	}
+	if got := post.problemStatuses(); !slices.Equal(got, []int{400, 415, 422}) {
+		t.Errorf("post problems %v", got)
+	}
+	if got := search.problemStatuses(); !slices.Equal(got, []int{400, 422}) || search.params[1].def != "1" || !search.params[1].hasDefault {
+		t.Errorf("search problems %v, params %+v", got, search.params)
+	}
+	if got := raw.problemStatuses(); got != nil || raw.out.kind != outputBytes || raw.out.contentType != "application/octet-stream" {
+		t.Errorf("raw problems %v, output %+v", got, raw.out)
+	}
+	// The document reads body field rules through fieldRules.
+	sf, _ := reflect.TypeFor[typedOrder]().FieldByName("Items")
+	if r, err := fieldRules(sf); err != nil || *r.minItems != 1 || *r.maxItems != 100 || !r.required {
+		t.Errorf("fieldRules(Items) = %+v, %v", r, err)
+	}
 }

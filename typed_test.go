@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -632,3 +636,52 @@ func TestTypedConcurrent(t *testing.T) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestTypedFormFiles: multipart files bind to *multipart.FileHeader
+// fields; a raw body binds to []byte or string.
+func TestTypedFormFiles(t *testing.T) {
+	type upload struct {
+		Title string                  `form:"title" minLength:"1"`
+		File  *multipart.FileHeader   `form:"file"`
+		More  []*multipart.FileHeader `form:"more,omitempty"`
+	}
+	type raw struct {
+		Body []byte `contentType:"image/png,image/jpeg"`
+	}
+	type text struct {
+		Body string
+	}
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/upload"}, func(c *alb.Context, in *upload) (string, error) {
+		f, err := in.File.Open()
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		return in.Title + ":" + in.File.Filename + ":" + string(b) + ":" + strconv.Itoa(len(in.More)), nil
+	})
+	alb.Register(r, alb.Operation{Method: "PUT", Path: "/raw"}, func(c *alb.Context, in *raw) (int, error) { return len(in.Body), nil })
+	alb.Register(r, alb.Operation{Method: "PUT", Path: "/text"}, func(c *alb.Context, in *text) (string, error) { return in.Body, nil })
+
+	resp := albtest.DoBoth(t, r, albtest.NewRequest("POST", "/upload", albtest.WithMultipart(url.Values{"title": {"T"}},
+		albtest.File{Field: "file", Name: "a.txt", Content: []byte("hello")}, albtest.File{Field: "more", Name: "b", Content: []byte("x")})))
+	if resp.Status != 200 || string(resp.Body) != "T:a.txt:hello:1" {
+		t.Errorf("upload: %d %s", resp.Status, resp.Body)
+	}
+	resp = albtest.DoBoth(t, r, albtest.NewRequest("POST", "/upload", albtest.WithForm(url.Values{"title": {""}})))
+	checkProblem(t, resp, http.StatusUnprocessableEntity, "form.title", "form.file")
+	resp = albtest.DoBoth(t, r, albtest.NewRequest("POST", "/upload", albtest.WithBody("application/json", []byte(`{}`))))
+	checkProblem(t, resp, http.StatusUnsupportedMediaType)
+
+	resp = albtest.DoBoth(t, r, albtest.NewRequest("PUT", "/raw", albtest.WithBody("image/png", []byte{1, 2, 3})))
+	if resp.Status != 200 || string(resp.Body) != "3" {
+		t.Errorf("raw: %d %s", resp.Status, resp.Body)
+	}
+	resp = albtest.DoBoth(t, r, albtest.NewRequest("PUT", "/raw", albtest.WithBody("image/gif", []byte{1})))
+	checkProblem(t, resp, http.StatusUnsupportedMediaType)
+	resp = albtest.DoBoth(t, r, albtest.NewRequest("PUT", "/text", albtest.WithBody("text/csv", []byte("a,b"))))
+	if resp.Status != 200 || string(resp.Body) != "a,b" {
+		t.Errorf("text: %d %s", resp.Status, resp.Body)
+	}
+}
