@@ -258,7 +258,9 @@ func TestOperationsRecorded(t *testing.T) {
 	Register(g, Operation{Method: "GET", Path: "/search"}, func(c *Context, in *searchInput) (*searchResult, error) { return nil, nil })
 	Register(g, Operation{Method: "GET", Path: "/raw"}, func(c *Context, in *struct {
 		Name string `query:"name,omitempty"`
-	}) ([]byte, error) { return nil, nil })
+	}) ([]byte, error) {
+		return nil, nil
+	})
 	ops := r.operations()
 	if len(ops) != 4 {
 		t.Fatalf("%d operations", len(ops))
