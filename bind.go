@@ -150,6 +150,7 @@ func buildBodyChecks(o *operation, memo map[reflect.Type]*structCheck, fail func
 	} else {
 		root.validator = reflect.PointerTo(o.input).Implements(validatorType)
 	}
+	settleValidates(root, memo)
 	if len(root.fields) > 0 || root.validator {
 		o.validator = root
 	}

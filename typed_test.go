@@ -685,3 +685,52 @@ func TestTypedFormFiles(t *testing.T) {
 		t.Errorf("text: %d %s", resp.Status, resp.Body)
 	}
 }
+
+// Page is embedded by inputs that page.
+type Page struct {
+	Limit  int    `query:"limit" default:"20" maximum:"100"`
+	Cursor string `query:"cursor,omitempty"`
+}
+
+// tree is a recursive body type whose Validate is deep below.
+type tree struct {
+	Name     string  `json:"name" minLength:"1"`
+	Children []*tree `json:"children,omitempty"`
+}
+
+func (t *tree) Validate() error {
+	if t.Name == "bad" {
+		return errors.New("bad name")
+	}
+	return nil
+}
+
+type forest struct {
+	Trees []tree `json:"trees"`
+}
+
+// TestTypedEmbeddedAndRecursive: embedded structs share parameters;
+// recursive body types are checked at every depth.
+func TestTypedEmbeddedAndRecursive(t *testing.T) {
+	type list struct {
+		Page
+		Tag string `query:"tag,omitempty"`
+	}
+	r := alb.New()
+	alb.Register(r, op("/list"), func(c *alb.Context, in *list) (string, error) {
+		return strconv.Itoa(in.Limit) + "|" + in.Cursor + "|" + in.Tag, nil
+	})
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/forest"}, func(c *alb.Context, in *forest) (struct{}, error) {
+		return struct{}{}, nil
+	})
+	if resp := albtest.DoBoth(t, r, albtest.NewRequest("GET", "/list?cursor=c&tag=t")); string(resp.Body) != "20|c|t" {
+		t.Errorf("embedded: %d %s", resp.Status, resp.Body)
+	}
+	checkProblem(t, albtest.DoBoth(t, r, albtest.NewRequest("GET", "/list?limit=101")), 422, "query.limit")
+	resp := albtest.DoBoth(t, r, postJSON("/forest", `{"trees":[{"name":"a","children":[{"name":"b","children":[{"name":""}]}]}]}`))
+	checkProblem(t, resp, 422, "body.trees[0].children[0].children[0].name")
+	resp = albtest.DoBoth(t, r, postJSON("/forest", `{"trees":[{"name":"a","children":[{"name":"b","children":[{"name":"bad"}]}]}]}`))
+	checkProblem(t, resp, 422, "body.trees[0].children[0].children[0]")
+	resp = albtest.DoBoth(t, r, postJSON("/forest", `{"trees":[{"name":"a","children":[{"children":[]}]}]}`))
+	checkProblem(t, resp, 422, "body.trees[0].children[0].name")
+}

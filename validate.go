@@ -3,12 +3,14 @@ package alb
 import (
 	"encoding"
 	"errors"
+	"maps"
 	"math"
 	"net/mail"
 	"net/netip"
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -532,7 +534,7 @@ type structCheck struct {
 	fields    []fieldCheck
 	validator bool       // *typ implements Validator
 	shape     *jsonShape // its members, for the presence check of a JSON body
-	validates uint8      // hasValidate's answer: 0 not known yet, 1 yes, 2 no
+	validates uint8      // hasValidate's answer, set by settleValidates: 1 yes, 2 no
 }
 
 // fieldCheck is the validation of one struct field (embedded structs'
@@ -789,20 +791,36 @@ func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) 
 }
 
 // hasValidate reports whether sc or a struct below it has a Validate
-// method; computed once.
-func (sc *structCheck) hasValidate() bool {
-	if sc.validates == 0 {
-		sc.validates = 2 // provisional, for recursive types
+// method, as settleValidates computed it at registration.
+func (sc *structCheck) hasValidate() bool { return sc.validates == 1 }
+
+// settleValidates computes hasValidate's answer for every check in memo
+// (and root), at registration: a search of the structs reachable from
+// each, so that recursive types are answered right and nothing is
+// written while requests are served.
+func settleValidates(root *structCheck, memo map[reflect.Type]*structCheck) {
+	var reach func(sc *structCheck, seen map[*structCheck]bool) bool
+	reach = func(sc *structCheck, seen map[*structCheck]bool) bool {
+		if seen[sc] {
+			return false
+		}
+		seen[sc] = true
+		if sc.validator {
+			return true
+		}
 		for i := range sc.fields {
-			if sub := sc.fields[i].sub; sub != nil && sub.hasValidate() {
-				sc.validates = 1
+			if sub := sc.fields[i].sub; sub != nil && reach(sub, seen) {
+				return true
 			}
 		}
-		if sc.validator {
+		return false
+	}
+	for _, sc := range append(slices.Collect(maps.Values(memo)), root) {
+		sc.validates = 2
+		if reach(sc, map[*structCheck]bool{}) {
 			sc.validates = 1
 		}
 	}
-	return sc.validates == 1
 }
 
 // addValidateError records what a Validate method returned.
