@@ -1,6 +1,7 @@
 package alb
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 )
@@ -145,22 +146,30 @@ func (w *presenceScan) isNull() bool {
 // when it has no escapes.
 func (w *presenceScan) str() string {
 	start := w.i + 1
-	escaped := false
-	w.i++
-	for w.i < len(w.b) && w.b[w.i] != '"' {
-		if w.b[w.i] == '\\' {
-			escaped = true
-			w.i++
+	end := start
+	for {
+		k := bytes.IndexByte(w.b[end:], '"')
+		if k < 0 {
+			w.i = len(w.b)
+			return ""
 		}
-		w.i++
+		end += k
+		backslashes := 0
+		for end-1-backslashes >= start && w.b[end-1-backslashes] == '\\' {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			break
+		}
+		end++
 	}
-	raw := w.b[start:min(w.i, len(w.b))]
-	w.i++
-	if !escaped {
+	w.i = end + 1
+	raw := w.b[start:end]
+	if bytes.IndexByte(raw, '\\') < 0 {
 		return view(raw)
 	}
 	var s string
-	if json.Unmarshal(w.b[start-1:min(w.i, len(w.b))], &s) != nil {
+	if json.Unmarshal(w.b[start-1:end+1], &s) != nil {
 		return strconv.Quote(string(raw)) // matches no member
 	}
 	return s

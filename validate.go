@@ -441,7 +441,11 @@ func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64)
 
 // checkString checks s against the string keywords.
 func (r *rules) checkString(s string) (string, bool) {
-	if r.minLength != nil || r.maxLength != nil {
+	// Counting characters is needed only when the byte length does not
+	// settle it: a string has at most as many characters as bytes, and at
+	// least a quarter as many.
+	if r.minLength != nil && len(s) < *r.minLength*utf8.UTFMax ||
+		r.maxLength != nil && len(s) > *r.maxLength {
 		n := utf8.RuneCountInString(s)
 		if r.minLength != nil && n < *r.minLength {
 			if *r.minLength == 1 {
