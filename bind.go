@@ -602,6 +602,12 @@ func (o *operation) bindInput(c *Context, base unsafe.Pointer) error {
 	if o.validator != nil {
 		v.root = "body"
 		v.checkStruct(o.validator, base)
+		// A required member that decoded to its zero value may be
+		// missing: only then is the body scanned for it.
+		if v.maybeMissing && v.decoded && o.presence != nil {
+			_, fold := c.router.jsonCodec().(StandardJSON)
+			checkPresence(c.body, o.presence, fold, &v)
+		}
 		if len(v.list) == 0 && o.validator.hasValidate() {
 			v.runValidates(o.validator, base, false)
 			if o.validator.validator {
@@ -719,11 +725,7 @@ func (o *operation) readBody(c *Context, base unsafe.Pointer, v *violations) (ur
 		v.malform(bodyLocation(jerr.Field), jerr.Error(), nil)
 		return nil, nil, nil
 	}
-	if o.presence != nil {
-		_, fold := c.router.jsonCodec().(StandardJSON)
-		v.root = "body"
-		checkPresence(c.body, o.presence, fold, v)
-	}
+	v.decoded = true
 	return nil, nil, nil
 }
 

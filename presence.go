@@ -80,6 +80,7 @@ func (w *presenceScan) object(s *jsonShape, v *violations) {
 		seenMore = make([]bool, len(s.fields))
 	}
 	w.i++ // '{'
+	next := 0 // members usually come in field order: look there first
 	for {
 		w.space()
 		if w.i >= len(w.b) || w.b[w.i] == '}' {
@@ -90,7 +91,7 @@ func (w *presenceScan) object(s *jsonShape, v *violations) {
 		w.space()
 		w.i++ // ':'
 		w.space()
-		k := s.find(key, w.fold)
+		k := s.find(key, next, w.fold)
 		if k < 0 {
 			w.skip()
 		} else {
@@ -104,6 +105,7 @@ func (w *presenceScan) object(s *jsonShape, v *violations) {
 			v.push(s.fields[k].name)
 			w.value(&s.fields[k], v)
 			v.pop()
+			next = k + 1
 		}
 		w.space()
 		if w.i < len(w.b) && w.b[w.i] == ',' {
@@ -121,9 +123,15 @@ func (w *presenceScan) object(s *jsonShape, v *violations) {
 	}
 }
 
-// find returns the index of the member called key, or -1.
-func (s *jsonShape) find(key string, fold bool) int {
-	for k := range s.fields {
+// find returns the index of the member called key, or -1, looking from
+// index from first.
+func (s *jsonShape) find(key string, from int, fold bool) int {
+	n := len(s.fields)
+	for j := 0; j < n; j++ {
+		k := from + j
+		if k >= n {
+			k -= n
+		}
 		if s.fields[k].name == key {
 			return k
 		}

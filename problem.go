@@ -217,6 +217,9 @@ type violations struct {
 	root  string       // the location of the parameter or body being checked
 	path  [maxDepth]pathSeg
 	depth int // of the value being checked below root; may exceed maxDepth
+
+	decoded      bool // a JSON body was decoded
+	maybeMissing bool // a required body member holds its zero value
 }
 
 // maxDepth is how deep a location names members and indexes; deeper ones

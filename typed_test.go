@@ -147,7 +147,7 @@ func TestTypedBody(t *testing.T) {
 		{"truncated", postJSON("/orders", `{"ref":`), 400, []string{"body.ref"}},
 		{"wrong type", postJSON("/orders", `{"ref":"r","items":[{"sku":"abc","qty":"2"}]}`), 400, []string{"body.items[0].qty"}},
 		{"unknown field", postJSON("/orders", `{"ref":"r","items":[],"extra":1}`), 400, []string{"body.extra"}},
-		{"missing", postJSON("/orders", `{"items":[{"qty":0}]}`), 422, []string{"body.items[0].sku", "body.ref", "body.items[0].qty"}},
+		{"missing", postJSON("/orders", `{"items":[{"qty":0}]}`), 422, []string{"body.items[0].qty", "body.items[0].sku", "body.ref"}},
 		{"null", postJSON("/orders", `{"ref":null,"items":[{"sku":"abc","qty":1}]}`), 422, []string{"body.ref"}},
 		{"nested", postJSON("/orders", `{"ref":"r","items":[],"ship":{"sku":"x","qty":0},"note":"toolong"}`), 422,
 			[]string{"body.items", "body.ship.sku", "body.ship.qty", "body.note"}},

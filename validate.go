@@ -662,6 +662,9 @@ func (v *violations) checkStruct(sc *structCheck, p unsafe.Pointer) {
 
 // checkField checks the field value at p.
 func (v *violations) checkField(f *fieldCheck, p unsafe.Pointer) {
+	if f.rules.required && !v.maybeMissing && isZeroMem(p, f.typ.Size()) {
+		v.maybeMissing = true
+	}
 	if f.name != "" {
 		v.push(f.name)
 		defer v.pop()
@@ -846,4 +849,15 @@ func (v *violations) addValidateError(err error) {
 			v.invalid(v.location(), e.Error(), nil)
 		}
 	}
+}
+
+// isZeroMem reports whether the n bytes at p are all zero: the memory of
+// a zero value.
+func isZeroMem(p unsafe.Pointer, n uintptr) bool {
+	for _, b := range unsafe.Slice((*byte)(p), n) {
+		if b != 0 {
+			return false
+		}
+	}
+	return true
 }
