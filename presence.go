@@ -79,7 +79,7 @@ func (w *presenceScan) object(s *jsonShape, v *violations) {
 	if len(s.fields) > 64 {
 		seenMore = make([]bool, len(s.fields))
 	}
-	w.i++ // '{'
+	w.i++     // '{'
 	next := 0 // members usually come in field order: look there first
 	for {
 		w.space()
