@@ -7,7 +7,9 @@ import (
 )
 
 // checkPresence records in v every required member that a JSON body,
-// already decoded without error, leaves out or sets to null. root is the
+// already decoded without error, leaves out or sets to null. On text that
+// is not JSON (from a lenient codec) it ends without panicking, whatever
+// it records. root is the
 // shape of the body value. With fold, member names also match a field's
 // name case-insensitively, as encoding/json matches them.
 //
@@ -53,8 +55,8 @@ func (w *presenceScan) value(f *shapeField, v *violations) {
 				w.i++
 				return
 			}
-			w.space()
-			if w.i < len(w.b) && w.b[w.i] == '{' {
+			before := w.i
+			if w.b[w.i] == '{' {
 				v.pushIndex(n)
 				w.object(f.sub, v)
 				v.pop()
@@ -62,8 +64,8 @@ func (w *presenceScan) value(f *shapeField, v *violations) {
 				w.skip()
 			}
 			w.space()
-			if w.i < len(w.b) && w.b[w.i] == ',' {
-				w.i++
+			if w.i < len(w.b) && w.b[w.i] == ',' || w.i == before {
+				w.i++ // past the comma, or past what no walk could take
 			}
 		}
 	default:
@@ -87,6 +89,7 @@ func (w *presenceScan) object(s *jsonShape, v *violations) {
 			w.i++
 			break
 		}
+		before := w.i
 		key := w.str()
 		w.space()
 		w.i++ // ':'
@@ -108,7 +111,7 @@ func (w *presenceScan) object(s *jsonShape, v *violations) {
 			next = k + 1
 		}
 		w.space()
-		if w.i < len(w.b) && w.b[w.i] == ',' {
+		if w.i < len(w.b) && w.b[w.i] == ',' || w.i == before {
 			w.i++
 		}
 	}

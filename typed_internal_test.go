@@ -299,3 +299,48 @@ func TestOperationsRecorded(t *testing.T) {
 		t.Errorf("fieldRules(Items) = %+v, %v", r, err)
 	}
 }
+
+// FuzzPresence: the scan for missing members ends without panicking on
+// any text, and on JSON agrees with a decoding of it into a map.
+func FuzzPresence(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":{"c":[{"d":null}]}}`, `[1}`, `{"a"`, `{"a":"\"","b":[{},{"d":2}]}`, `{"\u0061":1}`, `{]`, `"x`, `{"b":{"c":{}}}`} {
+		f.Add(s)
+	}
+	leaf := &jsonShape{fields: []shapeField{{name: "d", required: true}}}
+	mid := &jsonShape{fields: []shapeField{{name: "c", list: true, sub: leaf}}}
+	root := &shapeField{sub: &jsonShape{fields: []shapeField{{name: "a", required: true}, {name: "b", sub: mid}}}}
+	f.Fuzz(func(t *testing.T, body string) {
+		var v violations
+		v.root = "body"
+		checkPresence([]byte(body), root, false, &v)
+		var m map[string]any
+		if err := (JSONv2{}).Unmarshal([]byte(body), &m, false); err != nil {
+			return
+		}
+		missing := map[string]bool{}
+		if m["a"] == nil {
+			missing["body.a"] = true
+		}
+		if b, ok := m["b"].(map[string]any); ok {
+			if c, ok := b["c"].([]any); ok {
+				for i, item := range c {
+					if o, ok := item.(map[string]any); ok && o["d"] == nil {
+						missing["body.b.c["+strconv.Itoa(i)+"].d"] = true
+					}
+				}
+			}
+		}
+		got := map[string]bool{}
+		for _, e := range v.list {
+			got[e.Location] = true
+		}
+		if len(got) != len(missing) || len(v.list) != len(got) {
+			t.Fatalf("%s: missing %v, want %v", body, got, missing)
+		}
+		for loc := range missing {
+			if !got[loc] {
+				t.Fatalf("%s: missing %v, want %v", body, got, missing)
+			}
+		}
+	})
+}
