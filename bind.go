@@ -54,7 +54,7 @@ func planInput(o *operation) {
 				switch {
 				case sf.Anonymous && sf.Type.Kind() == reflect.Struct && sf.Tag == "":
 					walk(sf.Type, base+sf.Offset, name+".", idx)
-				case !sf.IsExported():
+				case !sf.IsExported() || sf.Tag.Get("json") == "-": // not bound
 				case sf.Name == "Body" && len(index) == 0:
 					bodyField, bodyOff = &sf, sf.Offset
 					bodyField.Index = idx

@@ -35,7 +35,8 @@ func (g *Group) routeFor(method, path string, mw []Middleware) (*Router, string,
 // or form are bound from that part of the request, by the name the tag
 // gives; a field named Body is the request body (JSON, or the raw bytes
 // for []byte and string); an input with no tagged fields and no Body field
-// is itself the JSON body. Tags named after JSON Schema keywords
+// is itself the JSON body. Unexported fields and fields tagged json:"-"
+// are left alone. Tags named after JSON Schema keywords
 // (minimum, maxLength, pattern, enum...) constrain the values. The README
 // section "Typed handlers" has the whole table.
 //
