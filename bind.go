@@ -54,7 +54,7 @@ func planInput(o *operation) {
 				switch {
 				case sf.Anonymous && sf.Type.Kind() == reflect.Struct && sf.Tag == "":
 					walk(sf.Type, base+sf.Offset, name+".", idx)
-				case !sf.IsExported():
+				case !sf.IsExported() || sf.Tag.Get("json") == "-": // not bound
 				case sf.Name == "Body" && len(index) == 0:
 					bodyField, bodyOff = &sf, sf.Offset
 					bodyField.Index = idx
@@ -150,6 +150,7 @@ func buildBodyChecks(o *operation, memo map[reflect.Type]*structCheck, fail func
 	} else {
 		root.validator = reflect.PointerTo(o.input).Implements(validatorType)
 	}
+	settleValidates(root, memo)
 	if len(root.fields) > 0 || root.validator {
 		o.validator = root
 	}
@@ -601,6 +602,12 @@ func (o *operation) bindInput(c *Context, base unsafe.Pointer) error {
 	if o.validator != nil {
 		v.root = "body"
 		v.checkStruct(o.validator, base)
+		// A required member that decoded to its zero value may be
+		// missing: only then is the body scanned for it.
+		if v.maybeMissing && v.decoded && o.presence != nil {
+			_, fold := c.router.jsonCodec().(StandardJSON)
+			checkPresence(c.body, o.presence, fold, &v)
+		}
 		if len(v.list) == 0 && o.validator.hasValidate() {
 			v.runValidates(o.validator, base, false)
 			if o.validator.validator {
@@ -718,11 +725,7 @@ func (o *operation) readBody(c *Context, base unsafe.Pointer, v *violations) (ur
 		v.malform(bodyLocation(jerr.Field), jerr.Error(), nil)
 		return nil, nil, nil
 	}
-	if o.presence != nil {
-		_, fold := c.router.jsonCodec().(StandardJSON)
-		v.root = "body"
-		checkPresence(c.body, o.presence, fold, v)
-	}
+	v.decoded = true
 	return nil, nil, nil
 }
 

@@ -422,14 +422,8 @@ func (g *docGen) operation(op *operation, pathParams []pathParam) *apiOperation 
 			"application/problem+json": {Schema: &jsonSchema{Ref: "#/components/schemas/" + problemSchemaName}},
 		}}
 	}
-	if op.body != nil || slices.ContainsFunc(op.params, canFailToParse) {
-		problem(http.StatusBadRequest, "The request is malformed: a value that does not parse, or a body that is not valid JSON.")
-	}
-	if op.body != nil && len(op.body.contentTypes) > 0 {
-		problem(http.StatusUnsupportedMediaType, "The request body has a Content-Type the operation does not take.")
-	}
-	if op.body != nil || slices.ContainsFunc(op.params, canBreakRule) || reflect.PointerTo(op.input).Implements(validatorType) {
-		problem(http.StatusUnprocessableEntity, "A value breaks a rule of the operation: every value in error is listed in errors.")
+	for _, st := range op.problemStatuses() {
+		problem(st, problemDescriptions[st])
 	}
 	for _, e := range m.Errors {
 		problem(e.Status, e.Description)
@@ -439,22 +433,11 @@ func (g *docGen) operation(op *operation, pathParams []pathParam) *apiOperation 
 	return o
 }
 
-// canFailToParse reports whether the text of p may not parse into its
-// field (a 400): anything but a string or a list of strings.
-func canFailToParse(p paramPlan) bool {
-	t := derefType(p.typ)
-	if isListType(t) {
-		t = derefType(t.Elem())
-	}
-	return t.Kind() != reflect.String || scalarOf(t) == scalarNone
-}
-
-// canBreakRule reports whether p may be refused with a 422: a required
-// parameter that may be absent (route parameters never are), or one with
-// constraints.
-func canBreakRule(p paramPlan) bool {
-	return p.required && p.source != sourcePath || p.rules.hasChecks() ||
-		p.rules.minItems != nil || p.rules.maxItems != nil || p.rules.uniqueItems
+// problemDescriptions describe the problems binding answers.
+var problemDescriptions = map[int]string{
+	http.StatusBadRequest:           "The request is malformed: a value that does not parse, or a body that is not valid JSON.",
+	http.StatusUnsupportedMediaType: "The request body has a Content-Type the operation does not take.",
+	http.StatusUnprocessableEntity:  "A value breaks a rule of the operation: every value in error is listed in errors.",
 }
 
 // security sets o's security requirement from the described middleware

@@ -229,6 +229,9 @@ type outputPlan struct {
 	// headers are the output fields tagged `header`, sent as response
 	// headers (a zero value is not sent).
 	headers []outHeader
+
+	bodyOff  uintptr      // the Body field's offset
+	bodyType reflect.Type // the Body field's type, as declared
 }
 
 // outHeader is an output field sent as a response header.
@@ -237,6 +240,9 @@ type outHeader struct {
 	field []int        // index path in the output struct
 	typ   reflect.Type // the field's type
 	rules rules        // doc and example
+
+	off uintptr                                         // offset in the output struct
+	set func(c *Context, name string, p unsafe.Pointer) // sets the header from the field at p
 }
 
 // rules are the constraints, documentation and example of one field,
@@ -283,3 +289,62 @@ type binder func(p unsafe.Pointer, raw string) (msg string, ok bool)
 // operations returns the routes registered so far, in registration order.
 // The slice and what it points to must not be modified.
 func (r *Router) operations() []*operation { return r.ops }
+
+// problemStatuses returns the statuses that binding and validation can
+// answer for o, ascending: 400 when a value can fail to parse (a
+// parameter that is not a string, a JSON or form body), 415 when a body's
+// Content-Type is checked, 422 when a value can be missing or break a
+// rule (a required parameter other than a route parameter, which is
+// always there, a tag rule, a required body member, a
+// Validate method). A plain route has none.
+func (o *operation) problemStatuses() []int {
+	if !o.typed {
+		return nil
+	}
+	var bad, media, invalid bool
+	for i := range o.params {
+		p := &o.params[i]
+		k := p.typ
+		for k.Kind() == reflect.Pointer || k.Kind() == reflect.Slice && k.Elem().Kind() != reflect.Uint8 {
+			k = k.Elem()
+		}
+		bad = bad || k.Kind() != reflect.String || k.Implements(textUnmarshalerIfce) || reflect.PointerTo(k).Implements(textUnmarshalerIfce)
+		invalid = invalid || p.required && p.source != sourcePath || p.check.scalarChecks || p.rules.minItems != nil || p.rules.maxItems != nil || p.rules.uniqueItems
+	}
+	if b := o.body; b != nil {
+		bad = bad || b.kind != bodyRaw
+		media = b.kind != bodyRaw || len(b.contentTypes) > 0
+	}
+	invalid = invalid || o.presence != nil || o.validator != nil && o.validator.mayFail(map[*structCheck]bool{})
+	var statuses []int
+	if bad {
+		statuses = append(statuses, 400)
+	}
+	if media {
+		statuses = append(statuses, 415)
+	}
+	if invalid {
+		statuses = append(statuses, 422)
+	}
+	return statuses
+}
+
+// mayFail reports whether sc or a struct below it has a rule or a
+// Validate method.
+func (sc *structCheck) mayFail(seen map[*structCheck]bool) bool {
+	if seen[sc] {
+		return false
+	}
+	seen[sc] = true
+	if sc.validator {
+		return true
+	}
+	for i := range sc.fields {
+		f := &sc.fields[i]
+		r := &f.rules
+		if f.scalarChecks || r.minItems != nil || r.maxItems != nil || r.uniqueItems || f.sub != nil && f.sub.mayFail(seen) {
+			return true
+		}
+	}
+	return false
+}

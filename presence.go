@@ -1,20 +1,23 @@
 package alb
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 )
 
 // checkPresence records in v every required member that a JSON body,
-// already decoded without error, leaves out or sets to null. root is the
+// already decoded without error, leaves out or sets to null. On text that
+// is not JSON (from a lenient codec) it ends without panicking, whatever
+// it records. root is the
 // shape of the body value. With fold, member names also match a field's
 // name case-insensitively, as encoding/json matches them.
 //
 // It scans the body once and allocates only for a violation, a member
 // name with escapes, or an object type with over 64 members.
 func checkPresence(body []byte, root *shapeField, fold bool, v *violations) {
-	w := presenceScan{b: body, fold: fold, v: v}
-	w.value(root)
+	w := presenceScan{b: body, fold: fold}
+	w.value(root, v)
 }
 
 // presenceScan walks a valid JSON text.
@@ -22,7 +25,6 @@ type presenceScan struct {
 	b    []byte
 	i    int
 	fold bool
-	v    *violations
 }
 
 func (w *presenceScan) space() {
@@ -37,14 +39,14 @@ func (w *presenceScan) space() {
 }
 
 // value walks the value at w.i, of the member f.
-func (w *presenceScan) value(f *shapeField) {
+func (w *presenceScan) value(f *shapeField, v *violations) {
 	w.space()
 	if w.i >= len(w.b) {
 		return
 	}
 	switch {
 	case w.b[w.i] == '{' && f.sub != nil && !f.list:
-		w.object(f.sub)
+		w.object(f.sub, v)
 	case w.b[w.i] == '[' && f.sub != nil && f.list:
 		w.i++
 		for n := 0; ; n++ {
@@ -53,17 +55,17 @@ func (w *presenceScan) value(f *shapeField) {
 				w.i++
 				return
 			}
-			w.space()
-			if w.i < len(w.b) && w.b[w.i] == '{' {
-				w.v.pushIndex(n)
-				w.object(f.sub)
-				w.v.pop()
+			before := w.i
+			if w.b[w.i] == '{' {
+				v.pushIndex(n)
+				w.object(f.sub, v)
+				v.pop()
 			} else {
 				w.skip()
 			}
 			w.space()
-			if w.i < len(w.b) && w.b[w.i] == ',' {
-				w.i++
+			if w.i < len(w.b) && w.b[w.i] == ',' || w.i == before {
+				w.i++ // past the comma, or past what no walk could take
 			}
 		}
 	default:
@@ -73,24 +75,26 @@ func (w *presenceScan) value(f *shapeField) {
 
 // object walks the object at w.i, of shape s, and records its required
 // members that are missing or null.
-func (w *presenceScan) object(s *jsonShape) {
+func (w *presenceScan) object(s *jsonShape, v *violations) {
 	var seen uint64
 	var seenMore []bool
 	if len(s.fields) > 64 {
 		seenMore = make([]bool, len(s.fields))
 	}
-	w.i++ // '{'
+	w.i++     // '{'
+	next := 0 // members usually come in field order: look there first
 	for {
 		w.space()
 		if w.i >= len(w.b) || w.b[w.i] == '}' {
 			w.i++
 			break
 		}
+		before := w.i
 		key := w.str()
 		w.space()
 		w.i++ // ':'
 		w.space()
-		k := s.find(key, w.fold)
+		k := s.find(key, next, w.fold)
 		if k < 0 {
 			w.skip()
 		} else {
@@ -101,12 +105,13 @@ func (w *presenceScan) object(s *jsonShape) {
 					seen |= 1 << k
 				}
 			}
-			w.v.push(s.fields[k].name)
-			w.value(&s.fields[k])
-			w.v.pop()
+			v.push(s.fields[k].name)
+			w.value(&s.fields[k], v)
+			v.pop()
+			next = k + 1
 		}
 		w.space()
-		if w.i < len(w.b) && w.b[w.i] == ',' {
+		if w.i < len(w.b) && w.b[w.i] == ',' || w.i == before {
 			w.i++
 		}
 	}
@@ -115,15 +120,21 @@ func (w *presenceScan) object(s *jsonShape) {
 		if !f.required || (seenMore != nil && seenMore[k]) || (seenMore == nil && seen&(1<<k) != 0) {
 			continue
 		}
-		w.v.push(f.name)
-		w.v.invalid(w.v.location(), msgRequired, nil)
-		w.v.pop()
+		v.push(f.name)
+		v.invalid(v.location(), msgRequired, nil)
+		v.pop()
 	}
 }
 
-// find returns the index of the member called key, or -1.
-func (s *jsonShape) find(key string, fold bool) int {
-	for k := range s.fields {
+// find returns the index of the member called key, or -1, looking from
+// index from first.
+func (s *jsonShape) find(key string, from int, fold bool) int {
+	n := len(s.fields)
+	for j := 0; j < n; j++ {
+		k := from + j
+		if k >= n {
+			k -= n
+		}
 		if s.fields[k].name == key {
 			return k
 		}
@@ -146,22 +157,30 @@ func (w *presenceScan) isNull() bool {
 // when it has no escapes.
 func (w *presenceScan) str() string {
 	start := w.i + 1
-	escaped := false
-	w.i++
-	for w.i < len(w.b) && w.b[w.i] != '"' {
-		if w.b[w.i] == '\\' {
-			escaped = true
-			w.i++
+	end := start
+	for {
+		k := bytes.IndexByte(w.b[end:], '"')
+		if k < 0 {
+			w.i = len(w.b)
+			return ""
 		}
-		w.i++
+		end += k
+		backslashes := 0
+		for end-1-backslashes >= start && w.b[end-1-backslashes] == '\\' {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			break
+		}
+		end++
 	}
-	raw := w.b[start:min(w.i, len(w.b))]
-	w.i++
-	if !escaped {
+	w.i = end + 1
+	raw := w.b[start:end]
+	if bytes.IndexByte(raw, '\\') < 0 {
 		return view(raw)
 	}
 	var s string
-	if json.Unmarshal(w.b[start-1:min(w.i, len(w.b))], &s) != nil {
+	if json.Unmarshal(w.b[start-1:end+1], &s) != nil {
 		return strconv.Quote(string(raw)) // matches no member
 	}
 	return s

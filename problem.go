@@ -209,13 +209,22 @@ func appendQuoted(b []byte, s string) []byte {
 }
 
 // violations collects what is wrong with a request's input, with the
-// location of the value being checked.
+// location of the value being checked. It lives on the stack of the
+// handler: its path is an array, so that walking a body allocates nothing.
 type violations struct {
-	bad  []FieldError // values that do not parse: the answer is a 400
-	list []FieldError // values that break a rule: a 422
-	root string       // the location of the parameter or body being checked
-	path []pathSeg    // the location of the value being checked below root
+	bad   []FieldError // values that do not parse: the answer is a 400
+	list  []FieldError // values that break a rule: a 422
+	root  string       // the location of the parameter or body being checked
+	path  [maxDepth]pathSeg
+	depth int // of the value being checked below root; may exceed maxDepth
+
+	decoded      bool // a JSON body was decoded
+	maybeMissing bool // a required body member holds its zero value
 }
+
+// maxDepth is how deep a location names members and indexes; deeper ones
+// end in "...".
+const maxDepth = 32
 
 // pathSeg is one step of a location below its root: a JSON member or,
 // when index >= 0, an array index.
@@ -224,17 +233,29 @@ type pathSeg struct {
 	index int
 }
 
-func (v *violations) push(name string) { v.path = append(v.path, pathSeg{name, -1}) }
-func (v *violations) pushIndex(i int)  { v.path = append(v.path, pathSeg{"", i}) }
-func (v *violations) pop()             { v.path = v.path[:len(v.path)-1] }
+func (v *violations) push(name string) {
+	if v.depth < maxDepth {
+		v.path[v.depth] = pathSeg{name, -1}
+	}
+	v.depth++
+}
+
+func (v *violations) pushIndex(i int) {
+	if v.depth < maxDepth {
+		v.path[v.depth] = pathSeg{"", i}
+	}
+	v.depth++
+}
+
+func (v *violations) pop() { v.depth-- }
 
 // location returns the current location.
 func (v *violations) location() string {
-	if len(v.path) == 0 {
+	if v.depth == 0 {
 		return v.root
 	}
 	b := []byte(v.root)
-	for _, s := range v.path {
+	for _, s := range v.path[:min(v.depth, maxDepth)] {
 		if s.index >= 0 {
 			b = append(strconv.AppendInt(append(b, '['), int64(s.index), 10), ']')
 		} else {
@@ -243,6 +264,9 @@ func (v *violations) location() string {
 			}
 			b = append(b, s.name...)
 		}
+	}
+	if v.depth > maxDepth {
+		b = append(b, "..."...)
 	}
 	return string(b)
 }

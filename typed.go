@@ -35,7 +35,8 @@ func (g *Group) routeFor(method, path string, mw []Middleware) (*Router, string,
 // or form are bound from that part of the request, by the name the tag
 // gives; a field named Body is the request body (JSON, or the raw bytes
 // for []byte and string); an input with no tagged fields and no Body field
-// is itself the JSON body. Tags named after JSON Schema keywords
+// is itself the JSON body. Unexported fields and fields tagged json:"-"
+// are left alone. Tags named after JSON Schema keywords
 // (minimum, maxLength, pattern, enum...) constrain the values. The README
 // section "Typed handlers" has the whole table.
 //
@@ -91,7 +92,7 @@ func Register[In, Out any](r Registrar, op Operation, h func(c *Context, in *In)
 			return problemFor(errors.New("alb: route " + strconv.Quote(o.method+" "+o.pattern) +
 				" answered status " + strconv.Itoa(status) + ", which its Operation does not declare"))
 		}
-		if err := o.writeOutput(c, status, unsafe.Pointer(&out)); err != nil {
+		if err := o.writeOutput(c, status, any(out)); err != nil {
 			return problemFor(err)
 		}
 		return nil
@@ -124,7 +125,7 @@ func planOutput(o *operation) {
 	case st.Kind() == reflect.Struct && st != timeType:
 		p.kind, p.body = outputJSON, st
 		if bf, ok := st.FieldByName("Body"); ok && len(bf.Index) == 1 {
-			p.bodyField, p.body = bf.Index, bf.Type
+			p.bodyField, p.body, p.bodyOff, p.bodyType = bf.Index, bf.Type, bf.Offset, bf.Type
 			bt := bf.Type
 			switch {
 			case bt.Kind() == reflect.Slice && bt.Elem().Kind() == reflect.Uint8:
@@ -145,14 +146,16 @@ func planOutput(o *operation) {
 				if p.bodyField == nil && sf.Tag.Get("json") != "-" {
 					fail(sf.Name, "is a header and must be tagged json:\"-\" to stay out of the body")
 				}
-				if headerFormatter(sf.Type) == nil {
+				set := headerFormatter(sf.Type)
+				if set == nil {
 					fail(sf.Name, "has type "+sf.Type.String()+", which a header cannot take")
 				}
 				r, err := fieldRules(sf)
 				if err != nil {
 					fail(sf.Name, err.Error())
 				}
-				p.headers = append(p.headers, outHeader{name: name, field: sf.Index, typ: sf.Type, rules: r})
+				p.headers = append(p.headers, outHeader{name: name, field: sf.Index, typ: sf.Type, rules: r,
+					off: sf.Offset, set: set})
 			case p.bodyField != nil && sf.IsExported():
 				fail(sf.Name, "has no header tag: beside Body, output fields are headers")
 			}
@@ -201,30 +204,30 @@ func planOutput(o *operation) {
 	}
 }
 
-// writeOutput sends the output at p (a pointer to an Out) with status.
-func (o *operation) writeOutput(c *Context, status int, p unsafe.Pointer) error {
+// writeOutput sends the output v (an Out) with status. A pointer output
+// is not copied: v holds it as it is.
+func (o *operation) writeOutput(c *Context, status int, v any) error {
 	pl := &o.out
 	if pl.kind == outputEmpty {
 		return c.NoContent(status)
 	}
-	sp := p // the struct that holds headers and Body, if any
-	if o.output.Kind() == reflect.Pointer {
-		sp = *(*unsafe.Pointer)(p)
-	}
+	// The value v holds: the pointer itself for a pointer type, else a
+	// pointer to v's copy of the value.
+	sp := (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
+	p := sp // the body's value, when it is []byte or string
 	if sp != nil && (len(pl.headers) > 0 || pl.bodyField != nil) {
-		st := o.output
-		if st.Kind() == reflect.Pointer {
-			st = st.Elem()
-		}
-		for _, h := range pl.headers {
-			fp := unsafe.Add(sp, st.Field(h.field[0]).Offset)
-			headerFormatter(h.typ)(c, h.name, fp)
+		for i := range pl.headers {
+			h := &pl.headers[i]
+			h.set(c, h.name, unsafe.Add(sp, h.off))
 		}
 		if pl.bodyField != nil {
-			p = unsafe.Add(sp, st.Field(pl.bodyField[0]).Offset)
+			p = unsafe.Add(sp, pl.bodyOff)
+			if pl.kind == outputJSON {
+				v = reflect.NewAt(pl.bodyType, p).Interface()
+			}
 		}
 	} else if pl.bodyField != nil {
-		p = nil // a nil output: no Body
+		p, v = nil, nil // a nil output: no Body
 	}
 	switch pl.kind {
 	case outputBytes, outputString:
@@ -242,24 +245,7 @@ func (o *operation) writeOutput(c *Context, status int, p unsafe.Pointer) error 
 		}
 		return c.Blob(status, ct, b)
 	}
-	var v any
-	switch {
-	case p == nil:
-		v = nil
-	case pl.bodyField != nil:
-		v = reflect.NewAt(pl.bodyFieldType(o.output), p).Interface()
-	default:
-		v = reflect.NewAt(o.output, p).Interface()
-	}
 	return c.JSON(status, v)
-}
-
-// bodyFieldType returns the type of the Body field of output type t.
-func (pl *outputPlan) bodyFieldType(t reflect.Type) reflect.Type {
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	return t.Field(pl.bodyField[0]).Type
 }
 
 // headerFormatter returns the function that sets header name from a field

@@ -3,12 +3,14 @@ package alb
 import (
 	"encoding"
 	"errors"
+	"maps"
 	"math"
 	"net/mail"
 	"net/netip"
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -439,7 +441,11 @@ func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64)
 
 // checkString checks s against the string keywords.
 func (r *rules) checkString(s string) (string, bool) {
-	if r.minLength != nil || r.maxLength != nil {
+	// Counting characters is needed only when the byte length does not
+	// settle it: a string has at most as many characters as bytes, and at
+	// least a quarter as many.
+	if r.minLength != nil && len(s) < *r.minLength*utf8.UTFMax ||
+		r.maxLength != nil && len(s) > *r.maxLength {
 		n := utf8.RuneCountInString(s)
 		if r.minLength != nil && n < *r.minLength {
 			if *r.minLength == 1 {
@@ -532,7 +538,7 @@ type structCheck struct {
 	fields    []fieldCheck
 	validator bool       // *typ implements Validator
 	shape     *jsonShape // its members, for the presence check of a JSON body
-	validates uint8      // hasValidate's answer: 0 not known yet, 1 yes, 2 no
+	validates uint8      // hasValidate's answer, set by settleValidates: 1 yes, 2 no
 }
 
 // fieldCheck is the validation of one struct field (embedded structs'
@@ -656,6 +662,9 @@ func (v *violations) checkStruct(sc *structCheck, p unsafe.Pointer) {
 
 // checkField checks the field value at p.
 func (v *violations) checkField(f *fieldCheck, p unsafe.Pointer) {
+	if f.rules.required && !v.maybeMissing && isZeroMem(p, f.typ.Size()) {
+		v.maybeMissing = true
+	}
 	if f.name != "" {
 		v.push(f.name)
 		defer v.pop()
@@ -757,8 +766,13 @@ func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) 
 		case !f.list:
 			v.runValidates(f.sub, fp, true)
 		default:
-			data, n := fp, f.typ.Len()
-			if !f.isArray {
+			data, n := fp, 0
+			if f.isArray {
+				n = f.typ.Len()
+				if f.ptr {
+					n = f.typ.Elem().Len()
+				}
+			} else {
 				h := (*sliceHeader)(fp)
 				data, n = h.data, h.len
 			}
@@ -784,20 +798,36 @@ func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) 
 }
 
 // hasValidate reports whether sc or a struct below it has a Validate
-// method; computed once.
-func (sc *structCheck) hasValidate() bool {
-	if sc.validates == 0 {
-		sc.validates = 2 // provisional, for recursive types
+// method, as settleValidates computed it at registration.
+func (sc *structCheck) hasValidate() bool { return sc.validates == 1 }
+
+// settleValidates computes hasValidate's answer for every check in memo
+// (and root), at registration: a search of the structs reachable from
+// each, so that recursive types are answered right and nothing is
+// written while requests are served.
+func settleValidates(root *structCheck, memo map[reflect.Type]*structCheck) {
+	var reach func(sc *structCheck, seen map[*structCheck]bool) bool
+	reach = func(sc *structCheck, seen map[*structCheck]bool) bool {
+		if seen[sc] {
+			return false
+		}
+		seen[sc] = true
+		if sc.validator {
+			return true
+		}
 		for i := range sc.fields {
-			if sub := sc.fields[i].sub; sub != nil && sub.hasValidate() {
-				sc.validates = 1
+			if sub := sc.fields[i].sub; sub != nil && reach(sub, seen) {
+				return true
 			}
 		}
-		if sc.validator {
+		return false
+	}
+	for _, sc := range append(slices.Collect(maps.Values(memo)), root) {
+		sc.validates = 2
+		if reach(sc, map[*structCheck]bool{}) {
 			sc.validates = 1
 		}
 	}
-	return sc.validates == 1
 }
 
 // addValidateError records what a Validate method returned.
@@ -819,4 +849,15 @@ func (v *violations) addValidateError(err error) {
 			v.invalid(v.location(), e.Error(), nil)
 		}
 	}
+}
+
+// isZeroMem reports whether the n bytes at p are all zero: the memory of
+// a zero value.
+func isZeroMem(p unsafe.Pointer, n uintptr) bool {
+	for _, b := range unsafe.Slice((*byte)(p), n) {
+		if b != 0 {
+			return false
+		}
+	}
+	return true
 }
