@@ -19,10 +19,8 @@ import (
 // sourceTags are the struct tags that bind a field, in paramSource order.
 var sourceTags = [...]string{"", "path", "query", "header", "cookie", "form"}
 
-var (
-	fileHeaderType      = reflect.TypeFor[*multipart.FileHeader]()
-	textUnmarshalerIfce = reflect.TypeFor[encoding.TextUnmarshaler]()
-)
+func fileHeaderType() reflect.Type      { return reflect.TypeFor[*multipart.FileHeader]() }
+func textUnmarshalerIfce() reflect.Type { return reflect.TypeFor[encoding.TextUnmarshaler]() }
 
 // planInput builds o's binding plan from its input type: parameters, body
 // and checks. It panics, quoting the route and the field, on anything
@@ -137,7 +135,7 @@ func buildBodyChecks(o *operation, memo map[reflect.Type]*structCheck, fail func
 		} else {
 			f = fieldCheckFor(b.typ, b.rules, memo, fail)
 			f.off = b.off
-			root.validator = reflect.PointerTo(o.input).Implements(validatorType)
+			root.validator = reflect.PointerTo(o.input).Implements(validatorType())
 		}
 		root.fields = []fieldCheck{f}
 		shape := &shapeField{list: f.list}
@@ -148,7 +146,7 @@ func buildBodyChecks(o *operation, memo map[reflect.Type]*structCheck, fail func
 			o.presence = shape
 		}
 	} else {
-		root.validator = reflect.PointerTo(o.input).Implements(validatorType)
+		root.validator = reflect.PointerTo(o.input).Implements(validatorType())
 	}
 	settleValidates(root, memo)
 	if len(root.fields) > 0 || root.validator {
@@ -218,11 +216,11 @@ func planParam(sf reflect.StructField, src paramSource, wire, opts, name string,
 	p.rules = r
 
 	t := sf.Type
-	ptr := t.Kind() == reflect.Pointer && t != fileHeaderType
+	ptr := t.Kind() == reflect.Pointer && t != fileHeaderType()
 	if ptr {
 		t = t.Elem()
 	}
-	list := t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 && t != fileHeaderType
+	list := t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 && t != fileHeaderType()
 	item := t
 	if list {
 		item = t.Elem()
@@ -237,7 +235,7 @@ func planParam(sf reflect.StructField, src paramSource, wire, opts, name string,
 		fail("has the comma option but is not a slice")
 	case list && src == sourceHeader:
 		comma = true // header lists are comma-separated
-	case item == fileHeaderType && src != sourceForm:
+	case item == fileHeaderType() && src != sourceForm:
 		fail("is a *multipart.FileHeader, which only a form tag can bind")
 	}
 	p.explode = !comma
@@ -369,7 +367,7 @@ func isWordByte(c byte) bool {
 // a parameter can take.
 func binderFor(t reflect.Type) binder {
 	switch t {
-	case timeType:
+	case timeType():
 		return func(p unsafe.Pointer, s string) (string, bool) {
 			v, err := time.Parse(time.RFC3339, s)
 			if err != nil {
@@ -378,7 +376,7 @@ func binderFor(t reflect.Type) binder {
 			*(*time.Time)(p) = v
 			return "", true
 		}
-	case durationType:
+	case durationType():
 		return func(p unsafe.Pointer, s string) (string, bool) {
 			v, err := time.ParseDuration(s)
 			if err != nil {
@@ -387,10 +385,10 @@ func binderFor(t reflect.Type) binder {
 			*(*time.Duration)(p) = v
 			return "", true
 		}
-	case fileHeaderType:
+	case fileHeaderType():
 		return func(unsafe.Pointer, string) (string, bool) { return "must be a file", false }
 	}
-	if reflect.PointerTo(t).Implements(textUnmarshalerIfce) {
+	if reflect.PointerTo(t).Implements(textUnmarshalerIfce()) {
 		return func(p unsafe.Pointer, s string) (string, bool) {
 			u := reflect.NewAt(t, p).Interface().(encoding.TextUnmarshaler)
 			if u.UnmarshalText([]byte(s)) != nil {
@@ -626,12 +624,12 @@ func (o *operation) bindInput(c *Context, base unsafe.Pointer) error {
 // the form has it.
 func bindFormField(p *paramPlan, fp unsafe.Pointer, values url.Values, form *multipart.Form, v *violations) bool {
 	t := p.typ
-	if t == fileHeaderType || t.Kind() == reflect.Slice && t.Elem() == fileHeaderType {
+	if t == fileHeaderType() || t.Kind() == reflect.Slice && t.Elem() == fileHeaderType() {
 		if form == nil || len(form.File[p.name]) == 0 {
 			return false
 		}
 		files := form.File[p.name]
-		if t == fileHeaderType {
+		if t == fileHeaderType() {
 			*(**multipart.FileHeader)(fp) = files[0]
 		} else {
 			*(*[]*multipart.FileHeader)(fp) = files

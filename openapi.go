@@ -596,9 +596,9 @@ func (g *docGen) paramSchema(p paramPlan) *jsonSchema {
 // form field, a header).
 func (g *docGen) textSchema(t reflect.Type) *jsonSchema {
 	switch {
-	case t == timeType:
+	case t == timeType():
 		return &jsonSchema{Type: "string", Format: "date-time"}
-	case t == durationType:
+	case t == durationType():
 		return &jsonSchema{Type: "string", Description: "A duration such as 1h30m or 250ms."}
 	}
 	if s := scalarSchema(t); s != nil {
@@ -783,7 +783,7 @@ func (g *docGen) nameTypes(ops []*operation) {
 // isComponent reports whether t gets a component schema of its own: a
 // named struct type the codecs encode field by field.
 func isComponent(t reflect.Type) bool {
-	return t.Kind() == reflect.Struct && t.Name() != "" && t != timeType && !hasOwnJSON(t)
+	return t.Kind() == reflect.Struct && t.Name() != "" && t != timeType() && !hasOwnJSON(t)
 }
 
 // pkgName is the last element of a package path.
@@ -804,14 +804,14 @@ func sanitizeName(s string) string {
 	return string(b)
 }
 
-var (
-	jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
-	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
-)
+// jsonMarshalerType and textMarshalerType are functions, not package
+// variables, for the reason validatorType is (see validate.go).
+func jsonMarshalerType() reflect.Type { return reflect.TypeFor[json.Marshaler]() }
+func textMarshalerType() reflect.Type { return reflect.TypeFor[encoding.TextMarshaler]() }
 
 // hasOwnJSON reports whether t (or *t) writes its own JSON.
 func hasOwnJSON(t reflect.Type) bool {
-	return t.Implements(jsonMarshalerType) || reflect.PointerTo(t).Implements(jsonMarshalerType)
+	return t.Implements(jsonMarshalerType()) || reflect.PointerTo(t).Implements(jsonMarshalerType())
 }
 
 // schemaOf is the schema of a value of type t as the JSON codecs write
@@ -824,13 +824,13 @@ func (g *docGen) schemaOf(t reflect.Type) *jsonSchema {
 		return nullable(g.schemaOf(t.Elem()))
 	}
 	switch {
-	case t == timeType:
+	case t == timeType():
 		return &jsonSchema{Type: "string", Format: "date-time"}
-	case t == durationType:
+	case t == durationType():
 		return &jsonSchema{Type: "integer", Format: "int64", Description: "A duration in nanoseconds."}
 	case hasOwnJSON(t):
 		return &jsonSchema{}
-	case t.Implements(textMarshalerType) || reflect.PointerTo(t).Implements(textMarshalerType):
+	case t.Implements(textMarshalerType()) || reflect.PointerTo(t).Implements(textMarshalerType()):
 		return &jsonSchema{Type: "string"}
 	}
 	if s := scalarSchema(t); s != nil {
@@ -840,7 +840,7 @@ func (g *docGen) schemaOf(t reflect.Type) *jsonSchema {
 	case reflect.Interface:
 		return &jsonSchema{}
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 && !reflect.PointerTo(t.Elem()).Implements(jsonMarshalerType) {
+		if t.Elem().Kind() == reflect.Uint8 && !reflect.PointerTo(t.Elem()).Implements(jsonMarshalerType()) {
 			return &jsonSchema{Type: []string{"string", "null"}, ContentEncoding: "base64"}
 		}
 		return &jsonSchema{Type: []string{"array", "null"}, Items: g.schemaOf(t.Elem())}
@@ -1048,7 +1048,7 @@ func typedValue(t reflect.Type, text string) any {
 			return b
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if t == durationType {
+		if t == durationType() {
 			if d, err := time.ParseDuration(text); err == nil {
 				return d.String()
 			}
@@ -1066,7 +1066,7 @@ func typedValue(t reflect.Type, text string) any {
 			return f
 		}
 	case reflect.Slice, reflect.Array, reflect.Map, reflect.Struct:
-		if t != timeType {
+		if t != timeType() {
 			var v any
 			if json.Unmarshal([]byte(text), &v) == nil {
 				return v

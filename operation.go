@@ -2,7 +2,6 @@ package alb
 
 import (
 	"reflect"
-	"regexp"
 	"unsafe"
 )
 
@@ -265,11 +264,11 @@ type rules struct {
 	exclusiveMaximum *float64 // value < exclusiveMaximum
 	multipleOf       *float64 // value / multipleOf is an integer; > 0
 
-	minLength *int           // characters (runes), not bytes
-	maxLength *int           // characters (runes), not bytes
-	pattern   string         // RE2 syntax, unanchored as in JSON Schema
-	re        *regexp.Regexp // pattern, compiled
-	format    string         // email, uuid, date-time, date, uri, ipv4, ipv6
+	minLength *int    // characters (runes), not bytes
+	maxLength *int    // characters (runes), not bytes
+	pattern   string  // RE2 syntax, unanchored as in JSON Schema
+	re        matcher // pattern, compiled
+	format    string  // email, uuid, date-time, date, uri, ipv4, ipv6
 
 	// enum holds the allowed values, parsed for the field's (or item's)
 	// type: string, int64, uint64, float64 or bool; enumText the tag's
@@ -281,6 +280,12 @@ type rules struct {
 	maxItems    *int
 	uniqueItems bool
 }
+
+// matcher is a compiled pattern: a *regexp.Regexp. It is an interface so
+// that the Router's types do not refer to regexp.Regexp, whose methods
+// the linker would then keep (and the regexp compiler with them) in every
+// program, Register or not.
+type matcher interface{ MatchString(s string) bool }
 
 // binder parses the raw text of a parameter into the field at p. It
 // returns a message for the client when the text is not a valid value.
@@ -308,7 +313,7 @@ func (o *operation) problemStatuses() []int {
 		for k.Kind() == reflect.Pointer || k.Kind() == reflect.Slice && k.Elem().Kind() != reflect.Uint8 {
 			k = k.Elem()
 		}
-		bad = bad || k.Kind() != reflect.String || k.Implements(textUnmarshalerIfce) || reflect.PointerTo(k).Implements(textUnmarshalerIfce)
+		bad = bad || k.Kind() != reflect.String || k.Implements(textUnmarshalerIfce()) || reflect.PointerTo(k).Implements(textUnmarshalerIfce())
 		invalid = invalid || p.required && p.source != sourcePath || p.check.scalarChecks || p.rules.minItems != nil || p.rules.maxItems != nil || p.rules.uniqueItems
 	}
 	if b := o.body; b != nil {

@@ -122,7 +122,7 @@ func planOutput(o *operation) {
 		p.kind, p.body = outputBytes, t
 	case t.Kind() == reflect.String:
 		p.kind, p.body = outputString, t
-	case st.Kind() == reflect.Struct && st != timeType:
+	case st.Kind() == reflect.Struct && st != timeType():
 		p.kind, p.body = outputJSON, st
 		if bf, ok := st.FieldByName("Body"); ok && len(bf.Index) == 1 {
 			p.bodyField, p.body, p.bodyOff, p.bodyType = bf.Index, bf.Type, bf.Offset, bf.Type
@@ -271,13 +271,13 @@ func headerFormatter(t reflect.Type) func(c *Context, name string, p unsafe.Poin
 		}
 	}
 	switch t {
-	case timeType:
+	case timeType():
 		return func(c *Context, name string, p unsafe.Pointer) {
 			if tm := *(*time.Time)(p); !tm.IsZero() {
 				c.SetHeader(name, tm.UTC().Format(http.TimeFormat))
 			}
 		}
-	case durationType:
+	case durationType():
 		return func(c *Context, name string, p unsafe.Pointer) {
 			if d := *(*time.Duration)(p); d != 0 {
 				c.SetHeader(name, d.String())

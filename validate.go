@@ -27,7 +27,10 @@ type Validator interface {
 	Validate() error
 }
 
-var validatorType = reflect.TypeFor[Validator]()
+// validatorType(), timeType(), durationType(), fileHeaderType() and
+// textUnmarshalerIfce() are functions, not package variables, so that a
+// program that never calls Register links none of what they refer to.
+func validatorType() reflect.Type { return reflect.TypeFor[Validator]() }
 
 // The tag keys of the constraints, named after their JSON Schema keywords.
 var ruleTags = [...]string{
@@ -178,7 +181,10 @@ func (r *rules) set(key, v string, kind scalarKind, list bool) error {
 			return errors.New("applies to strings only")
 		}
 		r.pattern = v
-		r.re, err = regexp.Compile(v)
+		var re *regexp.Regexp
+		if re, err = regexp.Compile(v); err == nil {
+			r.re = re
+		}
 	case "format":
 		if kind != scalarString {
 			return errors.New("applies to strings only")
@@ -272,19 +278,17 @@ func (k scalarKind) unsigned() bool { return k >= scalarUint && k <= scalarUintp
 func (k scalarKind) float() bool    { return k == scalarFloat32 || k == scalarFloat64 }
 func (k scalarKind) numeric() bool  { return k.signed() || k.unsigned() || k.float() }
 
-var (
-	timeType     = reflect.TypeFor[time.Time]()
-	durationType = reflect.TypeFor[time.Duration]()
-)
+func timeType() reflect.Type     { return reflect.TypeFor[time.Time]() }
+func durationType() reflect.Type { return reflect.TypeFor[time.Duration]() }
 
 // scalarOf returns the scalar kind of t. A type with its own
 // UnmarshalText (other than time.Time) is scalarNone: its value is
 // opaque.
 func scalarOf(t reflect.Type) scalarKind {
 	switch t {
-	case timeType:
+	case timeType():
 		return scalarTime
-	case durationType:
+	case durationType():
 		return scalarDuration
 	}
 	if reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) {
@@ -567,7 +571,7 @@ func checkFor(t reflect.Type, memo map[reflect.Type]*structCheck, fail func(fiel
 	if sc, ok := memo[t]; ok {
 		return sc
 	}
-	sc := &structCheck{typ: t, validator: reflect.PointerTo(t).Implements(validatorType)}
+	sc := &structCheck{typ: t, validator: reflect.PointerTo(t).Implements(validatorType())}
 	memo[t] = sc
 	sc.shape = &jsonShape{}
 	var walk func(t reflect.Type, base uintptr)
@@ -623,8 +627,8 @@ func fieldCheckFor(t reflect.Type, r rules, memo map[reflect.Type]*structCheck, 
 		}
 	}
 	f.kind = scalarOf(item)
-	if item.Kind() == reflect.Struct && item != timeType && f.kind == scalarNone &&
-		!reflect.PointerTo(item).Implements(textUnmarshalerIfce) {
+	if item.Kind() == reflect.Struct && item != timeType() && f.kind == scalarNone &&
+		!reflect.PointerTo(item).Implements(textUnmarshalerIfce()) {
 		f.sub = checkFor(item, memo, fail)
 	}
 	f.scalarChecks = f.rules.hasChecks()
