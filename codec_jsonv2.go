@@ -119,15 +119,11 @@ func jsonv2UsesStringMaps(t reflect.Type) bool {
 	return b
 }
 
-var (
-	stringMapType = reflect.TypeFor[map[string]string]()
-	anyMapType    = reflect.TypeFor[map[string]any]()
-)
 
 // usesStringMaps is jsonv2UsesStringMaps without the cache; seen holds
 // the types being looked at, so that recursive types end.
 func usesStringMaps(t reflect.Type, seen map[reflect.Type]bool) bool {
-	if t == stringMapType || t == anyMapType {
+	if t == reflect.TypeFor[map[string]string]() || t == reflect.TypeFor[map[string]any]() {
 		return true
 	}
 	if seen[t] {
