@@ -93,18 +93,18 @@ type NoteList struct {
 
 // noteID is the input of the routes of one note.
 type noteID struct {
-	ID string `path:"id" doc:"The note's id." example:"1"`
+	ID string `path:"id" pattern:"^[1-9][0-9]*$" doc:"The note's id." example:"1"`
 }
 
 // noteWrite is the input of PUT: the note's id and its new content.
 type noteWrite struct {
-	ID   string `path:"id" doc:"The note's id." example:"1"`
+	ID   string `path:"id" pattern:"^[1-9][0-9]*$" doc:"The note's id." example:"1"`
 	Body NoteInput
 }
 
 // notePatchInput is the input of PATCH: the note's id and the changes.
 type notePatchInput struct {
-	ID   string `path:"id" doc:"The note's id." example:"1"`
+	ID   string `path:"id" pattern:"^[1-9][0-9]*$" doc:"The note's id." example:"1"`
 	Body NotePatch
 }
 
