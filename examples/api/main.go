@@ -15,7 +15,7 @@
 //     is an application/problem+json answer of the same shape;
 //   - the OpenAPI 3.1 document of the API, generated from the same types
 //     and tags and served at /openapi.json: every answer the API gives is
-//     declared in it (main_test.go checks that, request by request);
+//     declared in it (openapi_test.go checks that, request by request);
 //   - routes with path parameters in nested groups: reads are public,
 //     writes sit in a group that adds a body limit and bearer-token
 //     authentication, which the document lists as the routes' security;
