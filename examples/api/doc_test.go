@@ -158,7 +158,7 @@ func TestDocCommands(t *testing.T) {
 		t.Fatalf("found %d annotated curl commands in main.go, want at least 15", len(cmds))
 	}
 	logger := slog.New(slog.DiscardHandler)
-	srv := httptest.NewServer(emulator.New(testRouter(newTestStore(), devToken, logger), emulator.Options{Logger: logger}))
+	srv := httptest.NewServer(emulator.New(newRouter(newTestStore(), devToken, logger), emulator.Options{Logger: logger}))
 	defer srv.Close()
 	for _, c := range cmds {
 		resp, err := srv.Client().Do(curlRequest(t, srv.URL, c.args))

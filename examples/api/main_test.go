@@ -65,7 +65,7 @@ type apiClient struct {
 }
 
 func newAPIClient(t *testing.T, multi bool) *apiClient {
-	return &apiClient{t: t, r: testRouter(newTestStore(), testToken, testLogger(t)), multi: multi}
+	return &apiClient{t: t, r: newRouter(newTestStore(), testToken, testLogger(t)), multi: multi}
 }
 
 // do sends method and target with opts, in the client's mode, and checks
@@ -642,7 +642,7 @@ func TestCORS(t *testing.T) {
 
 func TestHealthCheck(t *testing.T) {
 	eachMode(t, func(t *testing.T, multi bool) {
-		r := testRouter(newTestStore(), testToken, testLogger(t))
+		r := newRouter(newTestStore(), testToken, testLogger(t))
 		for _, method := range []string{"GET", "HEAD"} {
 			opts := []albtest.Option{albtest.WithHealthCheck()}
 			if multi {
@@ -667,7 +667,7 @@ func TestHealthCheck(t *testing.T) {
 // the request id of the response.
 func TestAccessLog(t *testing.T) {
 	var buf bytes.Buffer
-	c := &apiClient{t: t, r: testRouter(newTestStore(), testToken, slog.New(slog.NewJSONHandler(&buf, nil)))}
+	c := &apiClient{t: t, r: newRouter(newTestStore(), testToken, slog.New(slog.NewJSONHandler(&buf, nil)))}
 	c.do("POST", "/api/v1/notes", authorized, jsonBody(`{"title":"logged"}`))
 	c.do("POST", "/api/v1/notes", authorized, jsonBody(`{"title":""}`))
 	c.do("POST", "/api/v1/notes", jsonBody(`{"title":"no token"}`))
@@ -709,7 +709,7 @@ func TestAccessLog(t *testing.T) {
 func TestOverHTTP(t *testing.T) {
 	eachMode(t, func(t *testing.T, multi bool) {
 		logger := testLogger(t)
-		srv := httptest.NewServer(emulator.New(testRouter(newTestStore(), testToken, logger),
+		srv := httptest.NewServer(emulator.New(newRouter(newTestStore(), testToken, logger),
 			emulator.Options{MultiValue: multi, Logger: logger}))
 		defer srv.Close()
 		h := &httpClient{t: t, c: srv.Client(), base: srv.URL}
@@ -872,12 +872,12 @@ func (h *httpClient) note(body []byte) Note {
 func BenchmarkGetNote(b *testing.B) {
 	s := newStore()
 	s.create(NoteInput{Title: "Buy milk", Body: "semi-skimmed", Tags: []string{"home", "shop"}})
-	r := testRouter(s, testToken, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	r := newRouter(s, testToken, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	albtest.Benchmark(b, r, albtest.NewRequest("GET", "/api/v1/notes/1"))
 }
 
 func BenchmarkCreateNote(b *testing.B) {
-	r := testRouter(newStore(), testToken, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	r := newRouter(newStore(), testToken, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	albtest.Benchmark(b, r, albtest.NewRequest("POST", "/api/v1/notes", authorized,
 		albtest.WithJSON(NoteInput{Title: "Buy milk", Tags: []string{"home"}})))
 }
@@ -887,27 +887,6 @@ func BenchmarkListNotes(b *testing.B) {
 	for i := range 60 {
 		s.create(NoteInput{Title: fmt.Sprint("note ", i), Tags: []string{"home"}})
 	}
-	r := testRouter(s, testToken, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	r := newRouter(s, testToken, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	albtest.Benchmark(b, r, albtest.NewRequest("GET", "/api/v1/notes?limit=10&after=20&tag=home"))
-}
-
-// routers keeps every router the tests build alive until they end.
-// alb.DescribeSecurity records a middleware by the address of its closure
-// and never forgets it: once a router's BearerAuth closure is collected,
-// a middleware of a later router can be allocated at the same address and
-// be taken for bearer authentication in that router's API document (its
-// public routes then declare 401 and need a token). A program builds its
-// router once; these tests build dozens.
-var routers struct {
-	sync.Mutex
-	all []*alb.Router
-}
-
-// testRouter is newRouter, with the router kept alive (see routers).
-func testRouter(s *store, token string, logger *slog.Logger) *alb.Router {
-	r := newRouter(s, token, logger)
-	routers.Lock()
-	routers.all = append(routers.all, r)
-	routers.Unlock()
-	return r
 }

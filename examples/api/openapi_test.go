@@ -30,7 +30,7 @@ var goldenPath = filepath.Join("testdata", "openapi.json")
 //
 //	go test -run TestOpenAPIGolden -update
 func TestOpenAPIGolden(t *testing.T) {
-	r := testRouter(newTestStore(), testToken, testLogger(t))
+	r := newRouter(newTestStore(), testToken, testLogger(t))
 	doc, err := r.OpenAPI(apiDoc)
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +182,7 @@ func answerCases() []answerCase {
 // requests and answers against the document runs in its own module.
 func TestAnswersDeclared(t *testing.T) {
 	var doc apiDocument
-	raw, err := testRouter(newTestStore(), testToken, testLogger(t)).OpenAPI(apiDoc)
+	raw, err := newRouter(newTestStore(), testToken, testLogger(t)).OpenAPI(apiDoc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestAnswersDeclared(t *testing.T) {
 			if broken {
 				logger = slog.New(slog.DiscardHandler) // the panic's stack
 			}
-			return &apiClient{t: t, r: testRouter(s, testToken, logger), multi: multi}
+			return &apiClient{t: t, r: newRouter(s, testToken, logger), multi: multi}
 		}
 		c, broken := newClient(false), newClient(true)
 		for _, tc := range answerCases() {
