@@ -166,8 +166,9 @@ func newRouter(s *store, token string, logger *slog.Logger) *alb.Router {
 	alb.Register(v1, opList, notes.list)
 	alb.Register(v1, opGet, notes.get)
 	// Writes: nested in v1 (/api/v1/notes, inside v1's middleware), with
-	// the body limit (only the write routes read a body, and only they
-	// declare its 413) and the token.
+	// the body limit (only the write routes read a body; BodyLimit and
+	// BearerAuth describe their 413 and 401 in the document) and the
+	// token.
 	write := v1.Group("/notes", middleware.BodyLimit(maxRequestBody), auth)
 	alb.Register(write, opCreate, notes.create)
 	alb.Register(write, opReplace, notes.replace)

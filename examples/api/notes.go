@@ -133,13 +133,11 @@ type notesAPI struct {
 	store *store
 }
 
-// Errors the handlers answer, besides those of binding (400, 415, 422)
-// and of a failure (500) that every typed route declares.
-var (
-	errNotFound = alb.ErrorResponse{Status: http.StatusNotFound, Description: "No note has this id."}
-	errTooLarge = alb.ErrorResponse{Status: http.StatusRequestEntityTooLarge,
-		Description: "The request body is larger than 64 KiB (BodyLimit)."}
-)
+// errNotFound is the error the handlers answer themselves, besides those
+// of binding (400, 415, 422) and of a failure (500) that every typed
+// route declares, and those the middleware describe (BearerAuth's 401,
+// BodyLimit's 413).
+var errNotFound = alb.ErrorResponse{Status: http.StatusNotFound, Description: "No note has this id."}
 
 // The operations, registered by newRouter.
 var (
@@ -150,16 +148,16 @@ var (
 		Summary: "Read a note", Errors: []alb.ErrorResponse{errNotFound}}
 	opCreate = alb.Operation{Method: http.MethodPost, Path: "", OperationID: "createNote", Tags: []string{"notes"},
 		Summary: "Create a note", Status: http.StatusCreated,
-		Description: "Unknown members are ignored, so a client may post back a note it read, id and dates included.",
-		Errors:      []alb.ErrorResponse{errTooLarge}, AllowUnknownFields: true}
+		Description:        "Unknown members are ignored, so a client may post back a note it read, id and dates included.",
+		AllowUnknownFields: true}
 	opReplace = alb.Operation{Method: http.MethodPut, Path: "/:id", OperationID: "replaceNote", Tags: []string{"notes"},
 		Summary:     "Replace a note",
 		Description: "The body is the whole new note: a member left out is emptied. Unknown members are ignored, as in createNote.",
-		Errors:      []alb.ErrorResponse{errNotFound, errTooLarge}, AllowUnknownFields: true}
+		Errors:      []alb.ErrorResponse{errNotFound}, AllowUnknownFields: true}
 	opPatch = alb.Operation{Method: http.MethodPatch, Path: "/:id", OperationID: "patchNote", Tags: []string{"notes"},
 		Summary:     "Change some fields of a note",
 		Description: "Only the members given change. An unknown member is refused (400): in a patch, a misspelt member would otherwise change nothing and still answer 200.",
-		Errors:      []alb.ErrorResponse{errNotFound, errTooLarge}}
+		Errors:      []alb.ErrorResponse{errNotFound}}
 	opDelete = alb.Operation{Method: http.MethodDelete, Path: "/:id", OperationID: "deleteNote", Tags: []string{"notes"},
 		Summary: "Delete a note", Errors: []alb.ErrorResponse{errNotFound}}
 )
