@@ -179,7 +179,7 @@ var stackChecks = []check{
 			"MemorySize":    s.MemoryMB,
 			"Timeout":       int(s.Timeout / time.Second),
 			"Environment": obj{"Variables": obj{
-				"API_TOKEN": ref("ApiToken"),
+				"API_TOKEN":                 ref("ApiToken"),
 				config.MultiValueHeadersEnv: assertions.Match_AnyValue(),
 			}},
 		})
@@ -253,7 +253,7 @@ var stackChecks = []check{
 
 	{"invoke permission is scoped to the target group", func(tpl assertions.Template, s Settings) {
 		fn, _ := only(tpl, "AWS::Lambda::Function", nil)
-		tgID, tg := only(tpl, "AWS::ElasticLoadBalancingV2::TargetGroup", nil)
+		_, tg := only(tpl, "AWS::ElasticLoadBalancingV2::TargetGroup", nil)
 		// The only permission on the function: no unscoped grant beside it.
 		perm, p := only(tpl, "AWS::Lambda::Permission", nil)
 		if p["Principal"] != "elasticloadbalancing.amazonaws.com" || p["Action"] != "lambda:InvokeFunction" {
@@ -276,7 +276,6 @@ var stackChecks = []check{
 		tpl.HasResource(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), obj{
 			"DependsOn": assertions.Match_ArrayWith(&[]any{perm}),
 		})
-		_ = tgID
 	}},
 
 	{"url output", func(tpl assertions.Template, s Settings) {

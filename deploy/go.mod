@@ -32,3 +32,7 @@ require (
 	golang.org/x/tools/cmd/godoc v0.1.0-deprecated // indirect
 	golang.org/x/tools/godoc v0.1.0-deprecated // indirect
 )
+
+// The CDK CLI (npm ci) installs into node_modules, which holds Go
+// templates of its own.
+ignore ./node_modules
