@@ -95,6 +95,11 @@
 //	 {"location":"body.title","message":"must match the pattern \\S","value":" "},
 //	 {"location":"body.tags[0]","message":"must match the pattern ^[a-z0-9-]+$","value":"Home"}]}
 //
+// The local server runs in multi-value headers mode, the mode deploy/
+// gives the target group; ALB_MULTI_VALUE_HEADERS=false runs it in
+// single-value mode (package config holds that setting and the health-check
+// path, which the deployment reads too).
+//
 // Deployed to Lambda behind an ALB, the same binary serves the ALB's events.
 package main
 
@@ -106,6 +111,7 @@ import (
 	"time"
 
 	"github.com/albkit/alb"
+	"github.com/albkit/alb/examples/api/config"
 	"github.com/albkit/alb/middleware"
 )
 
@@ -143,7 +149,7 @@ func newRouter(s *store, token string, logger *slog.Logger) *alb.Router {
 	// left out: every handler here is a map lookup, and a write abandoned
 	// at the deadline would still reach the store after the 503.
 	r.Use(
-		middleware.HealthCheck(middleware.HealthCheckOptions{Path: "/health", Logger: logger}),
+		middleware.HealthCheck(middleware.HealthCheckOptions{Path: config.HealthPath, Logger: logger}),
 		middleware.Recover(middleware.RecoverOptions{Logger: logger}),
 		middleware.RequestID(middleware.RequestIDOptions{}),
 		middleware.Logger(middleware.LoggerOptions{Logger: logger}),
@@ -183,7 +189,17 @@ func main() {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	token := os.Getenv("API_TOKEN")
 	// No checks on a schedule; SIGUSR1 checks /health on demand.
-	opts := []alb.StartOption{alb.WithHealthChecks("/health", 0)}
+	opts := []alb.StartOption{alb.WithHealthChecks(config.HealthPath, 0)}
+	// The target group's mode, which the deployment (deploy/) also gives
+	// the function in the environment; locally it sets the server's mode.
+	multiValue, err := config.MultiValueHeaders(os.Getenv)
+	if err != nil {
+		logger.Error(err.Error())
+		os.Exit(1)
+	}
+	if multiValue {
+		opts = append(opts, alb.WithMultiValueHeaders())
+	}
 	if token == "" {
 		if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 			logger.Error("API_TOKEN is not set; the development token is not used inside Lambda")
