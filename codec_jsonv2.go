@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,18 +41,17 @@ type JSONv2 struct{}
 var (
 	jsonv2MarshalOpts, jsonv2LenientOpts, jsonv2StrictOpts = jsonv2OptSlices()
 
-	// jsonv2MapMarshalOpts are jsonv2MarshalOpts with the map marshalers,
-	// used for values whose type holds a map[string]string or
-	// map[string]any (jsonv2UsesStringMaps).
-	jsonv2MapMarshalOpts = []jsonv2Options{jsonv2MarshalOpts[0], jsonv2MapMarshalers()}
-
-	// jsonv2StringMapTypes caches jsonv2UsesStringMaps by type.
-	jsonv2StringMapTypes sync.Map // reflect.Type -> bool
-
 	// jsonv2Writers recycles the bytes.Buffer headers AppendMarshal
 	// appends through, never their memory: a response body is never
 	// reused.
 	jsonv2Writers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+	// jsonv2Encoders recycles the encoders of appendMap. An encoder
+	// keeps no output: it writes through to the caller's slice.
+	jsonv2Encoders = sync.Pool{New: func() any { return new(jsonv2Encoder) }}
+
+	// jsonv2Scratch holds the scratch memory of appendMap.
+	jsonv2Scratch = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 )
 
 func jsonv2OptSlices() (marshal, lenient, strict []jsonv2Options) {
@@ -68,10 +66,11 @@ func jsonv2OptSlices() (marshal, lenient, strict []jsonv2Options) {
 // slice from nothing would take several. The result never shares memory
 // with a later call.
 func (JSONv2) AppendMarshal(dst []byte, v any) ([]byte, error) {
-	opts := jsonv2MarshalOpts
-	if jsonv2UsesStringMaps(reflect.TypeOf(v)) {
-		opts = jsonv2MapMarshalOpts
+	switch v.(type) {
+	case map[string]string, map[string]any:
+		return appendMap(dst, v)
 	}
+	opts := jsonv2MarshalOpts
 	if cap(dst) == len(dst) {
 		b, err := jsonv2Marshal(v, opts...)
 		if err != nil {
@@ -96,57 +95,51 @@ func (JSONv2) AppendMarshal(dst []byte, v any) ([]byte, error) {
 
 // Unmarshal decodes data into v, rejecting members v has no field for
 // when strict is set.
-// jsonv2UsesStringMaps reports whether values of type t can hold a
-// map[string]string or a map[string]any that JSON v2 would reach through
-// fields, elements and pointers (not through interfaces, whose contents
-// are not known from the type).
-//
-// Such maps are worth a marshaler of their own: JSON v2 sorts the names
-// of a map (Deterministic) through reflection that allocates twice per
-// entry, where marshalStringMap and marshalAnyMap allocate nothing for up
-// to 16 entries. But a call with any marshaler set looks every value's
-// type up in the marshaler table (about 30% more time on a struct of
-// scalars), so the table is only passed for the types that use it.
-func jsonv2UsesStringMaps(t reflect.Type) bool {
-	if t == nil {
-		return false
+// appendMap appends the JSON of a map[string]string or a map[string]any,
+// exactly as JSON v2 writes it with Deterministic, without the reflection
+// per entry (two allocations each) of JSON v2's own code for maps. Like
+// AppendMarshal, it encodes a dst without spare capacity in pooled
+// scratch memory and appends a copy: one allocation.
+func appendMap(dst []byte, v any) ([]byte, error) {
+	if cap(dst) > len(dst) {
+		return appendMapInto(dst, v)
 	}
-	if b, ok := jsonv2StringMapTypes.Load(t); ok {
-		return b.(bool)
+	sp := jsonv2Scratch.Get().(*[]byte)
+	b, err := appendMapInto((*sp)[:0], v)
+	if err == nil {
+		dst = append(dst, b...)
 	}
-	b := usesStringMaps(t, map[reflect.Type]bool{})
-	jsonv2StringMapTypes.Store(t, b)
-	return b
+	if cap(b) <= 64<<10 {
+		*sp = b[:0] // never handed out: dst holds a copy
+	}
+	jsonv2Scratch.Put(sp)
+	return dst, err
 }
 
-var (
-	stringMapType = reflect.TypeFor[map[string]string]()
-	anyMapType    = reflect.TypeFor[map[string]any]()
-)
-
-// usesStringMaps is jsonv2UsesStringMaps without the cache; seen holds
-// the types being looked at, so that recursive types end.
-func usesStringMaps(t reflect.Type, seen map[reflect.Type]bool) bool {
-	if t == stringMapType || t == anyMapType {
-		return true
+// appendMapInto is appendMap writing straight into dst's spare capacity,
+// growing it as append does.
+func appendMapInto(dst []byte, v any) ([]byte, error) {
+	w := jsonv2Writers.Get().(*bytes.Buffer)
+	*w = *bytes.NewBuffer(dst)
+	enc := jsonv2Encoders.Get().(*jsonv2Encoder)
+	enc.Reset(w, jsonv2MarshalOpts...)
+	var err error
+	switch m := v.(type) {
+	case map[string]string:
+		err = marshalStringMap(enc, m)
+	case map[string]any:
+		err = marshalAnyMap(enc, m)
 	}
-	if seen[t] {
-		return false
+	enc.Reset(io.Discard) // no longer aliases dst's spare capacity
+	jsonv2Encoders.Put(enc)
+	out := w.Bytes()
+	*w = bytes.Buffer{}
+	jsonv2Writers.Put(w)
+	if err != nil {
+		return dst, err
 	}
-	seen[t] = true
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return usesStringMaps(t.Elem(), seen)
-	case reflect.Map:
-		return usesStringMaps(t.Key(), seen) || usesStringMaps(t.Elem(), seen)
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if usesStringMaps(t.Field(i).Type, seen) {
-				return true
-			}
-		}
-	}
-	return false
+	// An Encoder ends each top-level value with a newline.
+	return bytes.TrimSuffix(out, []byte{'\n'}), nil
 }
 
 // marshalStringMap writes m exactly as JSON v2 does with Deterministic:
@@ -173,7 +166,7 @@ func marshalStringMap(enc *jsonv2Encoder, m map[string]string) error {
 }
 
 // marshalAnyMap is marshalStringMap for map[string]any: each value is
-// marshaled with the options of the call.
+// marshaled by JSON v2 with the encoder's options.
 func marshalAnyMap(enc *jsonv2Encoder, m map[string]any) error {
 	if m == nil {
 		return enc.WriteToken(jsonv2Null)

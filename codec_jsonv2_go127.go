@@ -33,15 +33,6 @@ var (
 	jsonv2EndObject        = jsontext.EndObject
 )
 
-// jsonv2MapMarshalers writes map[string]string and map[string]any the way
-// JSON v2 does with Deterministic, without its reflection per entry.
-func jsonv2MapMarshalers() jsonv2Options {
-	return json.WithMarshalers(json.JoinMarshalers(
-		json.MarshalToFunc(marshalStringMap),
-		json.MarshalToFunc(marshalAnyMap),
-	))
-}
-
 // jsonv2Opts returns the options of JSONv2 (see its doc comment).
 func jsonv2Opts() (marshal, unmarshal, strict jsonv2Options) {
 	compat := json.JoinOptions(

@@ -1,23 +1,24 @@
 package alb
 
 import (
-	"bytes"
 	"math"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// marshalBoth encodes v with JSON v2's own map code (the oracle) and with
-// the map marshalers, and fails the test when the bytes or the failure
-// differ.
+// marshalBoth encodes v with JSON v2's own code (the oracle) and with
+// AppendMarshal, which writes top-level maps itself, into nothing and into
+// spare capacity, and fails the test when the bytes or the failure differ.
 func marshalBoth(t *testing.T, name string, v any) {
 	t.Helper()
 	want, errWant := jsonv2Marshal(v, jsonv2MarshalOpts...)
-	got, errGot := jsonv2Marshal(v, jsonv2MapMarshalOpts...)
-	if (errWant != nil) != (errGot != nil) || !bytes.Equal(want, got) {
-		t.Fatalf("%s: JSON v2 gives %s / %v, the map marshalers %s / %v", name, want, errWant, got, errGot)
+	for _, dst := range [][]byte{nil, append(make([]byte, 0, 256), "x"...)} {
+		prefix := string(dst)
+		got, errGot := JSONv2{}.AppendMarshal(dst, v)
+		if (errWant != nil) != (errGot != nil) || string(got) != prefix+string(want) && errWant == nil || errWant != nil && string(got) != prefix {
+			t.Fatalf("%s: JSON v2 gives %s / %v, AppendMarshal(%q) %s / %v", name, want, errWant, prefix, got, errGot)
+		}
 	}
 }
 
@@ -54,15 +55,26 @@ func TestJSONv2MapMarshalers(t *testing.T) {
 		"pointer to map":   &map[string]string{"b": "1", "a": "2"},
 	}
 	for name, v := range cases {
-		if !jsonv2UsesStringMaps(reflect.TypeOf(v)) {
-			t.Errorf("%s: %T is not seen as holding string maps", name, v)
-		}
 		marshalBoth(t, name, v)
 	}
-	for _, v := range []any{nil, 1, "s", dtOrder{}, &dtItem{}, map[string]int{}, []map[int]string{}, map[string]dtItem{}} {
-		if jsonv2UsesStringMaps(reflect.TypeOf(v)) {
-			t.Errorf("%T is seen as holding string maps", v)
-		}
+	// The encoders are pooled: one that failed half-way must not leave
+	// anything to the next call.
+	marshalBoth(t, "after a failure", map[string]any{"a": 1, "b": map[string]string{"c": "d"}})
+}
+
+// TestJSONv2MapAllocs: a top-level map of up to 16 entries costs the
+// result and nothing per entry.
+func TestJSONv2MapAllocs(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("allocation counts are not meaningful under -race or -short")
+	}
+	sm := map[string]string{"owner": "albkit", "repo": "alb", "number": "42", "a": "b", "c": "d"}
+	if n := testing.AllocsPerRun(100, func() { _, _ = JSONv2{}.AppendMarshal(nil, sm) }); n > 1 {
+		t.Errorf("map[string]string: %v allocations, want at most 1", n)
+	}
+	dst := make([]byte, 0, 512)
+	if n := testing.AllocsPerRun(100, func() { _, _ = JSONv2{}.AppendMarshal(dst, sm) }); n != 0 {
+		t.Errorf("map[string]string into spare capacity: %v allocations, want 0", n)
 	}
 }
 

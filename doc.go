@@ -93,6 +93,24 @@
 // catch-all at one position, a catch-all that is not last, and a route
 // registered twice make Handle panic, quoting the pattern.
 //
+// # Typed handlers
+//
+// Register describes an endpoint with a function of an input struct,
+// bound from path, query, header, cookie and form tags and a JSON body and
+// checked by tags named after JSON Schema keywords, that returns an output
+// sent as JSON (fields tagged header become headers):
+//
+//	type GetUser struct {
+//		ID int `path:"id" minimum:"1"`
+//	}
+//	alb.Register(api, alb.Operation{Method: "GET", Path: "/users/:id", Summary: "Get a user"},
+//		func(c *alb.Context, in *GetUser) (*User, error) { ... })
+//
+// Failures are RFC 9457 problems (application/problem+json): 400 for a
+// value that does not parse, 415 for a body of the wrong type, 422 for
+// broken rules, every one listed. A typed route is a HandlerFunc route
+// underneath: middleware, groups, 405, OPTIONS and HEAD are the same.
+//
 // # The wire
 //
 // What the function sends is always a response the ALB accepts:

@@ -3,6 +3,7 @@ package alb
 import (
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"log/slog"
 	"slices"
@@ -469,7 +470,7 @@ func (e *encoder) appendObject(dst []byte, r *response, multiValue bool) ([]byte
 	if base64Body {
 		dst = base64.StdEncoding.AppendEncode(dst, r.body)
 	} else {
-		dst = appendJSONString(dst, r.body)
+		dst = appendJSONString(dst, view(r.body))
 	}
 	return append(dst, `"}`...), base64Body
 }
@@ -766,17 +767,40 @@ func validHeaderName(name string) bool {
 // net/http requires of outgoing values. In particular it holds no CR, LF or
 // NUL.
 func validHeaderValue(v string) bool {
-	ascii := true
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c < ' ' && c != '\t' || c == 0x7f {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	b := stringBytes(v) // read only
+	var high uint64
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		high |= w
+		del := w ^ (ones * 0x7f)
+		if ((w-ones*0x20)&^w|(del-ones)&^del)&highs != 0 && !validHeaderBytes(v[i:i+8]) {
 			return false
 		}
-		if c >= utf8.RuneSelf {
-			ascii = false
+	}
+	if !validHeaderBytes(v[i:]) {
+		return false
+	}
+	for ; i < len(v); i++ {
+		high |= uint64(v[i])
+	}
+	return high&highs == 0 || utf8.ValidString(v)
+}
+
+// validHeaderBytes reports whether v holds no control byte but tab: the
+// exact test behind validHeaderValue's word-sized one, which also flags
+// tab (and, past a flagged byte, may flag bytes that are fine).
+func validHeaderBytes(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
 		}
 	}
-	return ascii || utf8.ValidString(v)
+	return true
 }
 
 // jsonEscapes gives, for each byte, the character that follows the
@@ -794,22 +818,21 @@ const hexDigits = "0123456789abcdef"
 
 // appendJSONString appends s escaped for the inside of a JSON string: '"',
 // '\\' and the bytes below 0x20 are escaped (\b \t \n \f \r, else \u00XX);
-// every other byte is copied, in runs. s must be valid UTF-8, which the
-// callers check: the output is then valid UTF-8 too.
-func appendJSONString[S string | []byte](dst []byte, s S) []byte {
+// every other byte is copied, in runs found eight bytes at a time by
+// scanString (the bytes it stops at are exactly those). s must be valid
+// UTF-8, which the callers check: the output is then valid UTF-8 too.
+func appendJSONString(dst []byte, s string) []byte {
+	b := stringBytes(s) // read only
 	start := 0
-	for i := 0; i < len(s); i++ {
-		esc := jsonEscapes[s[i]]
-		if esc == 0 {
-			continue
-		}
+	for i := scanString(b, 0); i < len(s); i = scanString(b, i) {
 		dst = append(dst, s[start:i]...)
-		if esc == 'u' {
+		if esc := jsonEscapes[s[i]]; esc == 'u' {
 			dst = append(dst, '\\', 'u', '0', '0', hexDigits[s[i]>>4], hexDigits[s[i]&0xf])
 		} else {
 			dst = append(dst, '\\', esc)
 		}
-		start = i + 1
+		i++
+		start = i
 	}
 	return append(dst, s[start:]...)
 }

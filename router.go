@@ -123,6 +123,8 @@ type Router struct {
 
 	middleware []Middleware
 	trees      map[string]*tree[*route]
+	ops        []*operation    // every route, in registration order
+	docHidden  map[string]bool // "METHOD pattern" of routes the API document leaves out
 	hasRoutes  bool
 	firstRoute string // method and pattern, for messages
 
@@ -196,6 +198,13 @@ func (r *Router) Handle(method, pattern string, h HandlerFunc, mw ...Middleware)
 }
 
 func (r *Router) handle(method, pattern string, h HandlerFunc, chain []Middleware) {
+	r.handleOp(&operation{method: method, pattern: pattern, chain: chain}, h)
+}
+
+// handleOp registers h for op's method and pattern, wrapped in op's
+// chain, and records op.
+func (r *Router) handleOp(op *operation, h HandlerFunc) {
+	method, pattern, chain := op.method, op.pattern, op.chain
 	switch {
 	case r.frozen:
 		panic("alb: route " + strconv.Quote(method+" "+pattern) + " registered after the router started serving")
@@ -219,6 +228,7 @@ func (r *Router) handle(method, pattern string, h HandlerFunc, chain []Middlewar
 		panic("alb: route " + strconv.Quote(method+" "+pattern) + ": a middleware returned a nil handler")
 	}
 	t.add(pattern, &route{pattern: pattern, handler: handler})
+	r.ops = append(r.ops, op)
 	if !r.hasRoutes {
 		r.hasRoutes, r.firstRoute = true, method+" "+pattern
 	}
@@ -334,9 +344,22 @@ func (g *Group) Use(mw ...Middleware) {
 // Handle registers h for method and the group's prefix plus pattern, which
 // must start with '/' or be empty (the prefix itself); see Router.Handle.
 func (g *Group) Handle(method, pattern string, h HandlerFunc, mw ...Middleware) {
+	g.router.handle(method, g.fullPattern(method, pattern), h, g.chain(mw))
+}
+
+// fullPattern returns the group's prefix plus pattern, which must start
+// with '/' or be empty.
+func (g *Group) fullPattern(method, pattern string) string {
 	if pattern != "" && pattern[0] != '/' {
 		panic("alb: pattern " + strconv.Quote(pattern) + " (" + method + ") in group " + strconv.Quote(g.prefix) + " must start with '/'")
 	}
+	return g.prefix + pattern
+}
+
+// chain returns the middleware of a route in g: the router's, the
+// groups' from the outermost, then mw. It marks g and its parents as
+// having routes.
+func (g *Group) chain(mw []Middleware) []Middleware {
 	var chains [][]Middleware
 	for p := g; p != nil; p = p.parent {
 		p.hasRoutes = true
@@ -345,7 +368,7 @@ func (g *Group) Handle(method, pattern string, h HandlerFunc, mw ...Middleware) 
 	chains = append(chains, g.router.middleware)
 	slices.Reverse(chains)
 	chains = append(chains, mw)
-	g.router.handle(method, g.prefix+pattern, h, slices.Concat(chains...))
+	return slices.Concat(chains...)
 }
 
 // GET registers h for GET requests; see Router.GET.
@@ -696,7 +719,16 @@ func guessMultiValue(payload []byte) bool {
 // a 500. Errors of status 500 and above are logged with their cause, unless
 // the error is a bare *HTTPError with no cause (the router's answer to a
 // panic, already logged, is one).
+//
+// An error that is or wraps a *ProblemError (every error of a typed route,
+// see Register) is answered as that problem, application/problem+json, as
+// ProblemErrorHandler answers it.
 func DefaultErrorHandler(c *Context, err error) {
+	var pe *ProblemError
+	if errors.As(err, &pe) {
+		writeProblem(c, err, pe)
+		return
+	}
 	var he *HTTPError
 	if !errors.As(err, &he) {
 		he = &HTTPError{Status: http.StatusInternalServerError, Err: err}

@@ -65,7 +65,7 @@ func APIKey(opts APIKeyOptions) alb.Middleware {
 		challenge += ", query=" + authQuote("APIKey", "query parameter name", opts.Query)
 	}
 	query, validate := opts.Query, opts.Validate
-	return func(next alb.HandlerFunc) alb.HandlerFunc {
+	mw := func(next alb.HandlerFunc) alb.HandlerFunc {
 		return func(c *alb.Context) error {
 			key := authTrimSpace(c.Header(header))
 			if key == "" && query != "" {
@@ -82,6 +82,16 @@ func APIKey(opts APIKeyOptions) alb.Middleware {
 			return next(c)
 		}
 	}
+	sec := alb.Security{
+		Schemes: []alb.SecurityScheme{{Name: "apiKey." + header, Type: "apiKey", In: "header", ParamName: header,
+			Description: "An API key in the " + header + " header."}},
+		Errors: []alb.ErrorResponse{{Status: 401, Description: "The API key is missing or not accepted."}},
+	}
+	if query != "" {
+		sec.Schemes = append(sec.Schemes, alb.SecurityScheme{Name: "apiKey.query." + query, Type: "apiKey", In: "query", ParamName: query,
+			Description: "An API key in the " + query + " query parameter."})
+	}
+	return alb.DescribeSecurity(mw, sec)
 }
 
 // authIsToken reports whether s is a non-empty RFC 9110 token, as header

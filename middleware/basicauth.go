@@ -58,7 +58,7 @@ func BasicAuth(opts BasicAuthOptions) alb.Middleware {
 	}
 	challenge := "Basic realm=" + authQuote("BasicAuth", "realm", realm) + `, charset="UTF-8"`
 	validate := opts.Validate
-	return func(next alb.HandlerFunc) alb.HandlerFunc {
+	mw := func(next alb.HandlerFunc) alb.HandlerFunc {
 		return func(c *alb.Context) error {
 			auth := c.Header("Authorization")
 			if !authHasPrefixFold(auth, "basic ") { // none, or another scheme
@@ -76,6 +76,11 @@ func BasicAuth(opts BasicAuthOptions) alb.Middleware {
 			return next(c)
 		}
 	}
+	return alb.DescribeSecurity(mw, alb.Security{
+		Schemes: []alb.SecurityScheme{{Name: "basicAuth", Type: "http", Scheme: "basic",
+			Description: "A user name and password in the Authorization header (RFC 7617)."}},
+		Errors: []alb.ErrorResponse{{Status: 401, Description: "The credentials are missing or not accepted."}},
+	})
 }
 
 // authParseBasic reads the user name and password of a Basic Authorization

@@ -59,7 +59,7 @@ func BearerAuth(opts BearerAuthOptions) alb.Middleware {
 	challenge := "Bearer realm=" + authQuote("BearerAuth", "realm", realm)
 	invalid := challenge + `, error="invalid_token"`
 	validate := opts.Validate
-	return func(next alb.HandlerFunc) alb.HandlerFunc {
+	mw := func(next alb.HandlerFunc) alb.HandlerFunc {
 		return func(c *alb.Context) error {
 			token, presented := authBearerToken(c.Header("Authorization"))
 			if !presented {
@@ -76,6 +76,11 @@ func BearerAuth(opts BearerAuthOptions) alb.Middleware {
 			return next(c)
 		}
 	}
+	return alb.DescribeSecurity(mw, alb.Security{
+		Schemes: []alb.SecurityScheme{{Name: "bearerAuth", Type: "http", Scheme: "bearer",
+			Description: "A bearer token in the Authorization header (RFC 6750)."}},
+		Errors: []alb.ErrorResponse{{Status: 401, Description: "The bearer token is missing or not accepted."}},
+	})
 }
 
 // authBearerToken returns the credentials of a Bearer Authorization header,

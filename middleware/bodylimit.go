@@ -29,12 +29,13 @@ func BodyLimit(max int64) alb.Middleware {
 	if max <= 0 {
 		panic("middleware: BodyLimit: max must be positive, got " + strconv.FormatInt(max, 10))
 	}
-	return func(next alb.HandlerFunc) alb.HandlerFunc {
+	return alb.DescribeErrors(func(next alb.HandlerFunc) alb.HandlerFunc {
 		return func(c *alb.Context) error {
 			if int64(len(c.Body())) > max {
 				return ErrRequestTooLarge
 			}
 			return next(c)
 		}
-	}
+	}, alb.ErrorResponse{Status: http.StatusRequestEntityTooLarge,
+		Description: "The request body is over " + strconv.FormatInt(max, 10) + " bytes."})
 }

@@ -232,7 +232,13 @@ var oidcB64 = base64.RawURLEncoding.Strict()
 // not an https URL template with "{kid}" once in its path, or a negative
 // Skew, CacheSize, KeyFetchTimeout, KeyFailureTTL or KeyFetchLimit.
 func ALBOIDC(opts ALBOIDCOptions) alb.Middleware {
-	return newOIDCVerifier(opts).middleware
+	return alb.DescribeSecurity(newOIDCVerifier(opts).middleware, alb.Security{
+		Schemes: []alb.SecurityScheme{{Name: "albOIDC", Type: "apiKey", In: "header", ParamName: "x-amzn-oidc-data",
+			Description: "The load balancer's OIDC authentication: it signs in the user with the identity provider " +
+				"and forwards the claims as a JWT it signs in the x-amzn-oidc-data header. Clients do not send " +
+				"this header themselves; they sign in through the load balancer."}},
+		Errors: []alb.ErrorResponse{{Status: 401, Description: "The load balancer's claims are missing or do not verify."}},
+	})
 }
 
 // middleware is the alb.Middleware of ALBOIDC.

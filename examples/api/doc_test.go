@@ -154,8 +154,8 @@ func curlRequest(t *testing.T, base string, args []string) *http.Request {
 // the ALB's own checks reach the health answer.
 func TestDocCommands(t *testing.T) {
 	cmds := docCommands(t)
-	if len(cmds) < 5 {
-		t.Fatalf("found %d annotated curl commands in main.go, want at least 5", len(cmds))
+	if len(cmds) < 15 {
+		t.Fatalf("found %d annotated curl commands in main.go, want at least 15", len(cmds))
 	}
 	logger := slog.New(slog.DiscardHandler)
 	srv := httptest.NewServer(emulator.New(newRouter(newTestStore(), devToken, logger), emulator.Options{Logger: logger}))
@@ -169,6 +169,9 @@ func TestDocCommands(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != c.status {
 			t.Errorf("%s\n\tgot %d", c.line, resp.StatusCode)
+		}
+		if ct := resp.Header.Get("Content-Type"); resp.StatusCode >= 400 && ct != "application/problem+json" {
+			t.Errorf("%s\n\tContent-Type %q, want application/problem+json", c.line, ct)
 		}
 	}
 }

@@ -3,14 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -109,16 +110,54 @@ func decode[T any](t *testing.T, resp *albtest.Response) T {
 }
 
 type listBody struct {
-	Notes []note `json:"notes"`
+	Notes []Note `json:"notes"`
+	Next  string `json:"next"`
 }
 
-type messageBody struct {
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields"`
+// problemBody is an application/problem+json answer.
+type problemBody struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Location string `json:"location"`
+		Message  string `json:"message"`
+		Value    any    `json:"value"`
+	} `json:"errors"`
+}
+
+// fields returns the errors of p as location -> message.
+func (p problemBody) fields() map[string]string {
+	if p.Errors == nil {
+		return nil
+	}
+	m := map[string]string{}
+	for _, e := range p.Errors {
+		m[e.Location] = e.Message
+	}
+	return m
+}
+
+// problem decodes an error answer, which must be application/problem+json
+// with the status of the response in its body.
+func problem(t *testing.T, resp *albtest.Response) problemBody {
+	t.Helper()
+	var p problemBody
+	if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json; body %s", ct, resp.Body)
+	}
+	if err := json.Unmarshal(resp.Body, &p); err != nil {
+		t.Fatalf("body %s: %v", resp.Body, err)
+	}
+	if p.Status != resp.Status || p.Type != "about:blank" || p.Title != http.StatusText(resp.Status) {
+		t.Errorf("problem %s in a %d answer", resp.Body, resp.Status)
+	}
+	return p
 }
 
 // ids returns the ids of notes.
-func ids(notes []note) []string {
+func ids(notes []Note) []string {
 	out := []string{}
 	for _, n := range notes {
 		out = append(out, n.ID)
@@ -127,7 +166,7 @@ func ids(notes []note) []string {
 }
 
 // checkNote compares the fields of got that a client chooses with want's.
-func checkNote(t *testing.T, got note, id, title, body string, tags ...string) {
+func checkNote(t *testing.T, got Note, id, title, body string, tags ...string) {
 	t.Helper()
 	if tags == nil {
 		tags = []string{}
@@ -145,12 +184,12 @@ func TestCRUD(t *testing.T) {
 		c := newAPIClient(t, multi)
 
 		resp := c.do("POST", "/api/v1/notes", authorized,
-			albtest.WithJSON(noteInput{Title: "  Buy milk ", Body: "semi-skimmed", Tags: []string{"home", "shop"}}))
+			albtest.WithJSON(NoteInput{Title: "  Buy milk ", Body: "semi-skimmed", Tags: []string{"home", "shop"}}))
 		wantStatus(t, resp, http.StatusCreated)
 		if loc := resp.Header.Get("Location"); loc != "/api/v1/notes/1" {
 			t.Errorf("Location = %q, want /api/v1/notes/1", loc)
 		}
-		created := decode[note](t, resp)
+		created := decode[Note](t, resp)
 		checkNote(t, created, "1", "Buy milk", "semi-skimmed", "home", "shop")
 		if !created.UpdatedAt.Equal(created.CreatedAt) {
 			t.Errorf("new note: updated_at %v, created_at %v", created.UpdatedAt, created.CreatedAt)
@@ -158,7 +197,7 @@ func TestCRUD(t *testing.T) {
 
 		resp = c.do("GET", "/api/v1/notes/1") // reads need no token
 		wantStatus(t, resp, http.StatusOK)
-		got := decode[note](t, resp)
+		got := decode[Note](t, resp)
 		checkNote(t, got, "1", "Buy milk", "semi-skimmed", "home", "shop")
 		if !got.CreatedAt.Equal(created.CreatedAt) || !got.UpdatedAt.Equal(created.UpdatedAt) {
 			t.Errorf("GET: times %v, %v; POST said %v, %v", got.CreatedAt, got.UpdatedAt, created.CreatedAt, created.UpdatedAt)
@@ -167,27 +206,54 @@ func TestCRUD(t *testing.T) {
 		resp = c.do("POST", "/api/v1/notes", authorized, jsonBody(`{"title":"Call Ada","tags":["work"]}`))
 		wantStatus(t, resp, http.StatusCreated)
 		resp = c.do("POST", "/api/v1/notes", authorized, jsonBody(`{"title":"Read","id":"99","extra":true}`))
-		wantStatus(t, resp, http.StatusCreated) // BindJSON ignores unknown fields; the id is the store's
+		wantStatus(t, resp, http.StatusCreated) // POST ignores unknown fields; the id is the store's
 		if !bytes.Contains(resp.Body, []byte(`"tags":[]`)) {
 			t.Errorf("a note without tags: %s, want \"tags\":[]", resp.Body)
 		}
-		checkNote(t, decode[note](t, resp), "3", "Read", "")
+		checkNote(t, decode[Note](t, resp), "3", "Read", "")
 
 		for _, tc := range []struct {
 			query string
 			want  []string
+			next  string
 		}{
-			{"", []string{"1", "2", "3"}},
-			{"?tag=home", []string{"1"}},
-			{"?limit=2", []string{"1", "2"}},
-			{"?limit=100&tag=work", []string{"2"}},
-			{"?tag=none", []string{}},
+			{"", []string{"1", "2", "3"}, ""},
+			{"?tag=home", []string{"1"}, ""},
+			{"?limit=2", []string{"1", "2"}, "2"},
+			{"?limit=100&tag=work", []string{"2"}, ""},
+			{"?tag=none", []string{}, ""},
+			{"?after=1", []string{"2", "3"}, ""},
+			{"?after=2&limit=1", []string{"3"}, ""},
+			{"?after=3", []string{}, ""},
+			{"?after=10", []string{}, ""}, // 10 comes after 3, though not as a string
+			{"?after=1&tag=home", []string{}, ""},
 		} {
 			resp = c.do("GET", "/api/v1/notes"+tc.query)
 			wantStatus(t, resp, http.StatusOK)
-			if got := ids(decode[listBody](t, resp).Notes); !slices.Equal(got, tc.want) {
-				t.Errorf("GET /api/v1/notes%s: ids %q, want %q", tc.query, got, tc.want)
+			list := decode[listBody](t, resp)
+			if got := ids(list.Notes); !slices.Equal(got, tc.want) || list.Next != tc.next {
+				t.Errorf("GET /api/v1/notes%s: ids %q, next %q; want %q, next %q", tc.query, got, list.Next, tc.want, tc.next)
 			}
+		}
+		// A page that is not the last says where the next one starts;
+		// following it visits every note once.
+		var pages [][]string
+		for after := ""; ; {
+			target := "/api/v1/notes?limit=2"
+			if after != "" {
+				target += "&after=" + after
+			}
+			resp = c.do("GET", target)
+			wantStatus(t, resp, http.StatusOK)
+			list := decode[listBody](t, resp)
+			pages = append(pages, ids(list.Notes))
+			if list.Next == "" || len(pages) > 3 {
+				break
+			}
+			after = list.Next
+		}
+		if want := [][]string{{"1", "2"}, {"3"}}; !slices.EqualFunc(pages, want, slices.Equal) {
+			t.Errorf("pages of 2: %q, want %q", pages, want)
 		}
 		if resp := c.do("GET", "/api/v1/notes?tag=none"); string(resp.Body) != `{"notes":[]}` {
 			t.Errorf("empty list: %s, want {\"notes\":[]}", resp.Body)
@@ -195,7 +261,7 @@ func TestCRUD(t *testing.T) {
 
 		resp = c.do("PUT", "/api/v1/notes/1", authorized, jsonBody(`{"title":"Buy oat milk","tags":["shop"]}`))
 		wantStatus(t, resp, http.StatusOK)
-		replaced := decode[note](t, resp)
+		replaced := decode[Note](t, resp)
 		checkNote(t, replaced, "1", "Buy oat milk", "", "shop") // PUT empties what it leaves out
 		if !replaced.CreatedAt.Equal(created.CreatedAt) || !replaced.UpdatedAt.After(created.UpdatedAt) {
 			t.Errorf("PUT: times %v, %v; created %v", replaced.CreatedAt, replaced.UpdatedAt, created.CreatedAt)
@@ -203,11 +269,11 @@ func TestCRUD(t *testing.T) {
 
 		resp = c.do("PATCH", "/api/v1/notes/1", authorized, jsonBody(`{"body":"two litres","title":null}`))
 		wantStatus(t, resp, http.StatusOK)
-		checkNote(t, decode[note](t, resp), "1", "Buy oat milk", "two litres", "shop") // null leaves it
+		checkNote(t, decode[Note](t, resp), "1", "Buy oat milk", "two litres", "shop") // null leaves it
 
 		resp = c.do("PATCH", "/api/v1/notes/1", authorized, jsonBody(`{"tags":[]}`))
 		wantStatus(t, resp, http.StatusOK)
-		checkNote(t, decode[note](t, resp), "1", "Buy oat milk", "two litres")
+		checkNote(t, decode[Note](t, resp), "1", "Buy oat milk", "two litres")
 
 		resp = c.do("HEAD", "/api/v1/notes/1")
 		wantStatus(t, resp, http.StatusOK)
@@ -225,8 +291,8 @@ func TestCRUD(t *testing.T) {
 		for _, method := range []string{"GET", "DELETE", "PUT", "PATCH"} {
 			resp = c.do(method, "/api/v1/notes/1", authorized, jsonBody(`{"title":"x"}`))
 			wantStatus(t, resp, http.StatusNotFound)
-			if got := decode[messageBody](t, resp); got.Message != "note not found" {
-				t.Errorf("%s of a deleted note: message %q", method, got.Message)
+			if got := problem(t, resp); got.Detail != "note not found" || got.Errors != nil {
+				t.Errorf("%s of a deleted note: %s", method, resp.Body)
 			}
 		}
 		resp = c.do("GET", "/api/v1/notes")
@@ -271,8 +337,8 @@ func TestAuth(t *testing.T) {
 				if got := resp.Header.Get("WWW-Authenticate"); got != cred.challenge {
 					t.Errorf("%s %s with %s: WWW-Authenticate %q, want %q", route[0], route[1], cred.name, got, cred.challenge)
 				}
-				if got := decode[messageBody](t, resp); got.Message != cred.message {
-					t.Errorf("%s %s with %s: message %q, want %q", route[0], route[1], cred.name, got.Message, cred.message)
+				if got := problem(t, resp); got.Detail != cred.message {
+					t.Errorf("%s %s with %s: detail %q, want %q", route[0], route[1], cred.name, got.Detail, cred.message)
 				}
 			}
 		}
@@ -280,7 +346,7 @@ func TestAuth(t *testing.T) {
 		// Nothing changed, and reads need no token.
 		resp := c.do("GET", "/api/v1/notes/1")
 		wantStatus(t, resp, http.StatusOK)
-		checkNote(t, decode[note](t, resp), "1", "kept", "")
+		checkNote(t, decode[Note](t, resp), "1", "kept", "")
 		resp = c.do("GET", "/api/v1/notes")
 		wantStatus(t, resp, http.StatusOK)
 		if got := ids(decode[listBody](t, resp).Notes); !slices.Equal(got, []string{"1"}) {
@@ -289,6 +355,9 @@ func TestAuth(t *testing.T) {
 	})
 }
 
+// TestBadRequest checks the answers to requests that are malformed: 400
+// naming the value that does not parse, 415 for a body that is not JSON,
+// 413 for one that is too large.
 func TestBadRequest(t *testing.T) {
 	eachMode(t, func(t *testing.T, multi bool) {
 		c := newAPIClient(t, multi)
@@ -299,44 +368,64 @@ func TestBadRequest(t *testing.T) {
 			method, target string
 			body           albtest.Option
 			status         int
-			message        string // a prefix
+			location       string // of the one error; "" for none
+			message        string // a prefix of its message, or of the detail
 		}{
-			{"POST", "/api/v1/notes", jsonBody(`{"title":"x",}`), bad, "malformed JSON at byte 12"},
-			{"POST", "/api/v1/notes", jsonBody(`{"title":`), bad, "truncated JSON"},
-			{"PATCH", "/api/v1/notes/1", jsonBody(`{"title":`), bad, "truncated JSON"}, // the strict decoder says it differently
-			{"POST", "/api/v1/notes", jsonBody(``), bad, "request body is empty; JSON expected"},
-			{"POST", "/api/v1/notes", jsonBody(`["x"]`), bad, "wrong JSON type: got array"},
-			{"PUT", "/api/v1/notes/1", jsonBody(`{"title":5}`), bad, `wrong type for field "title": got JSON number`},
-			{"PATCH", "/api/v1/notes/1", jsonBody(`{"titel":"x"}`), bad, `invalid JSON: unknown field "titel"`},
-			{"PATCH", "/api/v1/notes/1", jsonBody(`{"title":"x"} {}`), bad, "invalid JSON: data after the JSON value"},
-			{"GET", "/api/v1/notes?limit=0", nil, bad, "limit must be a whole number from 1 to 100"},
-			{"GET", "/api/v1/notes?limit=101", nil, bad, "limit must be a whole number from 1 to 100"},
-			{"GET", "/api/v1/notes?limit=ten", nil, bad, "limit must be a whole number from 1 to 100"},
+			{"POST", "/api/v1/notes", jsonBody(`{"title":"x",}`), bad, "body", "malformed JSON at byte 12"},
+			{"POST", "/api/v1/notes", jsonBody(`{"title":`), bad, "body.title", "truncated JSON"},
+			{"PATCH", "/api/v1/notes/1", jsonBody(`{"title":`), bad, "body.title", "truncated JSON"},
+			{"POST", "/api/v1/notes", jsonBody(``), bad, "body", "is empty; a JSON body is required"},
+			{"POST", "/api/v1/notes", jsonBody(`["x"]`), bad, "body", "wrong JSON type: got array"},
+			{"PUT", "/api/v1/notes/1", jsonBody(`{"title":5}`), bad, "body.title", `wrong type for field "title": got JSON number`},
+			{"PATCH", "/api/v1/notes/1", jsonBody(`{"titel":"x"}`), bad, "body.titel", `invalid JSON: unknown field "titel"`},
+			{"PATCH", "/api/v1/notes/1", jsonBody(`{"title":"x"} {}`), bad, "body", "invalid JSON: data after the JSON value"},
+			{"GET", "/api/v1/notes?limit=ten", nil, bad, "query.limit", "must be an integer"},
+			{"GET", "/api/v1/notes?limit=1.5", nil, bad, "query.limit", "must be an integer"},
+			{"POST", "/api/v1/notes", albtest.WithBody("text/plain", []byte(`{"title":"x"}`)),
+				http.StatusUnsupportedMediaType, "", `Content-Type "text/plain" is not accepted`},
 			{"POST", "/api/v1/notes", albtest.WithBody("application/json", bytes.Repeat([]byte(" "), 65<<10)),
-				http.StatusRequestEntityTooLarge, "Request Entity Too Large"},
+				http.StatusRequestEntityTooLarge, "", ""},
 		} {
 			opts := []albtest.Option{authorized}
 			if tc.body != nil {
 				opts = append(opts, tc.body)
 			}
 			resp := c.do(tc.method, tc.target, opts...)
-			got := decode[messageBody](t, resp)
-			if resp.Status != tc.status || !strings.HasPrefix(got.Message, tc.message) || got.Fields != nil {
-				t.Errorf("%s %s: %d %s, want %d with message %q", tc.method, tc.target, resp.Status, resp.Body, tc.status, tc.message)
+			if resp.Status != tc.status {
+				t.Errorf("%s %s: %d %s, want %d", tc.method, tc.target, resp.Status, resp.Body, tc.status)
+				continue
+			}
+			got := problem(t, resp)
+			msg := got.Detail
+			if tc.location != "" {
+				if len(got.Errors) != 1 || got.Errors[0].Location != tc.location {
+					t.Errorf("%s %s: %s, want one error at %s", tc.method, tc.target, resp.Body, tc.location)
+					continue
+				}
+				msg = got.Errors[0].Message
+			}
+			if !strings.HasPrefix(msg, tc.message) {
+				t.Errorf("%s %s: %s, want the message %q", tc.method, tc.target, resp.Body, tc.message)
 			}
 		}
 
 		resp := c.do("GET", "/api/v1/notes/1")
-		checkNote(t, decode[note](t, resp), "1", "kept", "")
+		checkNote(t, decode[Note](t, resp), "1", "kept", "")
 	})
 }
 
+// TestValidation checks the rules of a note and of a list's query: one
+// 422 names every value in error.
 func TestValidation(t *testing.T) {
 	long := strings.Repeat("é", maxTitle) // characters, not bytes
 	tags := make([]string, maxTags+1)
 	for i := range tags {
 		tags[i] = fmt.Sprint("t", i)
 	}
+	const (
+		tagRule = "must match the pattern ^[a-z0-9-]+$"
+		blank   = "must match the pattern \\S"
+	)
 	eachMode(t, func(t *testing.T, multi bool) {
 		c := newAPIClient(t, multi)
 		wantStatus(t, c.do("POST", "/api/v1/notes", authorized, jsonBody(`{"title":"kept","tags":["a"]}`)), http.StatusCreated)
@@ -346,63 +435,114 @@ func TestValidation(t *testing.T) {
 			in             any
 			fields         map[string]string // nil: valid
 		}{
-			{"POST", "/api/v1/notes", noteInput{Title: long}, nil},
-			{"POST", "/api/v1/notes", noteInput{Title: long + "é"}, map[string]string{
-				"title": "must be at most 200 characters",
+			{"POST", "/api/v1/notes", NoteInput{Title: long}, nil},
+			{"POST", "/api/v1/notes", NoteInput{Title: " " + long + " "}, map[string]string{
+				"body.title": "must be at most 200 characters long", // before trimming
 			}},
-			{"POST", "/api/v1/notes", noteInput{Title: " \t", Body: strings.Repeat("b", maxBody+1), Tags: []string{"ok", "Home", "ok", "", strings.Repeat("x", 33)}}, map[string]string{
-				"title":   "must not be empty",
-				"body":    "must be at most 10000 characters",
-				"tags[1]": "must be 1 to 32 lower-case letters, digits or '-'",
-				"tags[2]": `repeats "ok"`,
-				"tags[3]": "must be 1 to 32 lower-case letters, digits or '-'",
-				"tags[4]": "must be 1 to 32 lower-case letters, digits or '-'",
+			{"POST", "/api/v1/notes", NoteInput{Title: long + "é"}, map[string]string{
+				"body.title": "must be at most 200 characters long",
 			}},
-			{"POST", "/api/v1/notes", map[string]any{"tags": tags}, map[string]string{
-				"title": "must not be empty",
-				"tags":  "must hold at most 10 tags",
+			{"POST", "/api/v1/notes", NoteInput{Title: " \t", Body: strings.Repeat("b", maxBody+1), Tags: []string{"ok", "Home", "ok", "", strings.Repeat("x", 33)}}, map[string]string{
+				"body.title":   blank,
+				"body.body":    "must be at most 10000 characters long",
+				"body.tags":    "must not hold the same item twice",
+				"body.tags[1]": tagRule,
+				"body.tags[3]": "must not be empty",
+				"body.tags[4]": "must be at most 32 characters long",
+			}},
+			{"POST", "/api/v1/notes", map[string]any{"title": "", "tags": tags}, map[string]string{
+				"body.title": "must not be empty",
+				"body.tags":  "must hold at most 10 items",
+			}},
+			// Only Validate knows this space: the tags passed.
+			{"POST", "/api/v1/notes", map[string]any{"title": "\u3000"}, map[string]string{
+				"body.title": "must not be blank",
 			}},
 			{"PUT", "/api/v1/notes/1", map[string]any{"body": "no title"}, map[string]string{
-				"title": "must not be empty",
+				"body.title": "is required",
 			}},
 			{"PATCH", "/api/v1/notes/1", map[string]any{"title": "", "tags": []string{"has space"}}, map[string]string{
-				"title":   "must not be empty",
-				"tags[0]": "must be 1 to 32 lower-case letters, digits or '-'",
+				"body.title":   "must not be empty",
+				"body.tags[0]": tagRule,
+			}},
+			{"PATCH", "/api/v1/notes/1", map[string]any{"title": "\u2003"}, map[string]string{
+				"body.title": "must not be blank",
 			}},
 			// Validation runs before the lookup: 422 for a bad body, even for a missing note.
 			{"PUT", "/api/v1/notes/404", map[string]any{}, map[string]string{
-				"title": "must not be empty",
+				"body.title": "is required",
+			}},
+			{"GET", "/api/v1/notes?limit=0", nil, map[string]string{"query.limit": "must be at least 1"}},
+			{"GET", "/api/v1/notes?limit=101", nil, map[string]string{"query.limit": "must be at most 100"}},
+			{"GET", "/api/v1/notes?after=x&limit=-1", nil, map[string]string{
+				"query.limit": "must be at least 1",
+				"query.after": "must match the pattern ^[1-9][0-9]*$",
 			}},
 		} {
-			resp := c.do(tc.method, tc.target, authorized, albtest.WithJSON(tc.in))
+			opts := []albtest.Option{authorized}
+			if tc.in != nil {
+				opts = append(opts, albtest.WithJSON(tc.in))
+			}
+			resp := c.do(tc.method, tc.target, opts...)
 			if tc.fields == nil {
 				if resp.Status != http.StatusCreated {
 					t.Errorf("%s %s: %d %s, want 201", tc.method, tc.target, resp.Status, resp.Body)
 				}
 				continue
 			}
-			got := decode[messageBody](t, resp)
-			if resp.Status != http.StatusUnprocessableEntity || got.Message != "invalid note" || !maps.Equal(got.Fields, tc.fields) {
-				t.Errorf("%s %s: %d %s\nwant 422 with fields %q", tc.method, tc.target, resp.Status, resp.Body, tc.fields)
+			if resp.Status != http.StatusUnprocessableEntity {
+				t.Errorf("%s %s: %d %s, want 422", tc.method, tc.target, resp.Status, resp.Body)
+				continue
+			}
+			if got := problem(t, resp); !maps.Equal(got.fields(), tc.fields) || len(got.Errors) != len(tc.fields) {
+				t.Errorf("%s %s: %s\nwant 422 with errors %q", tc.method, tc.target, resp.Body, tc.fields)
 			}
 		}
 
-		// The PATCH changed nothing: validation looks at the whole note
-		// before anything is stored.
+		// The PATCH changed nothing: every field is checked before
+		// anything is stored.
 		resp := c.do("GET", "/api/v1/notes/1")
-		checkNote(t, decode[note](t, resp), "1", "kept", "", "a")
+		checkNote(t, decode[Note](t, resp), "1", "kept", "", "a")
 	})
 }
 
-func TestValidationErrorText(t *testing.T) {
-	err := error(&validationError{Message: "invalid note", Fields: map[string]string{
-		"title": "must not be empty", "body": "too long",
-	}})
-	if got, want := err.Error(), "invalid note: body too long; title must not be empty"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
+// TestLimits checks that the rules in the struct tags are the limits the
+// package comment and the constants give.
+func TestLimits(t *testing.T) {
+	for _, tc := range []struct {
+		typ        reflect.Type
+		field, key string
+		want       int
+	}{
+		{reflect.TypeFor[NoteInput](), "Title", "maxLength", maxTitle},
+		{reflect.TypeFor[NoteInput](), "Body", "maxLength", maxBody},
+		{reflect.TypeFor[NoteInput](), "Tags", "maxItems", maxTags},
+		{reflect.TypeFor[NoteInput](), "Tags", "maxLength", maxTag},
+		{reflect.TypeFor[NotePatch](), "Title", "maxLength", maxTitle},
+		{reflect.TypeFor[NotePatch](), "Body", "maxLength", maxBody},
+		{reflect.TypeFor[NotePatch](), "Tags", "maxItems", maxTags},
+		{reflect.TypeFor[NotePatch](), "Tags", "maxLength", maxTag},
+		{reflect.TypeFor[listInput](), "Limit", "default", defaultLimit},
+		{reflect.TypeFor[listInput](), "Limit", "maximum", maxLimit},
+	} {
+		sf, ok := tc.typ.FieldByName(tc.field)
+		if !ok {
+			t.Fatalf("%s has no field %s", tc.typ, tc.field)
+		}
+		if got := sf.Tag.Get(tc.key); got != strconv.Itoa(tc.want) {
+			t.Errorf("%s.%s: %s tag %q, want %d", tc.typ, tc.field, tc.key, got, tc.want)
+		}
 	}
-	if he, ok := errors.AsType[*alb.HTTPError](err); !ok || he.Status != http.StatusUnprocessableEntity {
-		t.Errorf("errors.AsType[*alb.HTTPError] = %v, %v; want the 422", he, ok)
+	// The rules of a patch are those of a whole note.
+	in, patch := reflect.TypeFor[NoteInput](), reflect.TypeFor[NotePatch]()
+	for i := range in.NumField() {
+		f := in.Field(i)
+		p, _ := patch.FieldByName(f.Name)
+		for _, key := range []string{"minLength", "maxLength", "pattern", "maxItems", "uniqueItems"} {
+			if f.Tag.Get(key) != p.Tag.Get(key) {
+				t.Errorf("%s: %s tag %q in NoteInput, %q in NotePatch", f.Name, key, f.Tag.Get(key), p.Tag.Get(key))
+			}
+		}
 	}
 }
 
@@ -412,18 +552,25 @@ func TestNotFoundAndMethodNotAllowed(t *testing.T) {
 		for _, tc := range []struct {
 			method, target string
 			status         int
-			allow, message string
+			allow, detail  string
 		}{
 			{"GET", "/api/v1/notes/42", http.StatusNotFound, "", "note not found"},
-			{"GET", "/api/v2/notes", http.StatusNotFound, "", "Not Found"},
-			{"DELETE", "/api/v1/notes", http.StatusMethodNotAllowed, "GET, HEAD, OPTIONS, POST", "Method Not Allowed"},
-			{"POST", "/api/v1/notes/1", http.StatusMethodNotAllowed, "DELETE, GET, HEAD, OPTIONS, PATCH, PUT", "Method Not Allowed"},
+			{"HEAD", "/api/v1/notes/42", http.StatusNotFound, "", ""},
+			{"GET", "/api/v2/notes", http.StatusNotFound, "", ""},
+			{"DELETE", "/api/v1/notes", http.StatusMethodNotAllowed, "GET, HEAD, OPTIONS, POST", ""},
+			{"POST", "/api/v1/notes/1", http.StatusMethodNotAllowed, "DELETE, GET, HEAD, OPTIONS, PATCH, PUT", ""},
 		} {
 			resp := c.do(tc.method, tc.target) // no token: 405 comes before authentication
-			got := decode[messageBody](t, resp)
-			if resp.Status != tc.status || got.Message != tc.message || resp.Header.Get("Allow") != tc.allow {
+			if tc.method == "HEAD" {
+				if resp.Status != tc.status || len(resp.Body) != 0 || resp.Header.Get("Content-Type") != "application/problem+json" {
+					t.Errorf("HEAD %s: %d %q, Content-Type %q", tc.target, resp.Status, resp.Body, resp.Header.Get("Content-Type"))
+				}
+				continue
+			}
+			got := problem(t, resp)
+			if resp.Status != tc.status || got.Detail != tc.detail || resp.Header.Get("Allow") != tc.allow {
 				t.Errorf("%s %s: %d %s, Allow %q; want %d %q, Allow %q", tc.method, tc.target,
-					resp.Status, resp.Body, resp.Header.Get("Allow"), tc.status, tc.message, tc.allow)
+					resp.Status, resp.Body, resp.Header.Get("Allow"), tc.status, tc.detail, tc.allow)
 			}
 		}
 	})
@@ -516,7 +663,7 @@ func TestHealthCheck(t *testing.T) {
 }
 
 // TestAccessLog checks the log lines: one per request but health checks,
-// with the status the client got (the 422 of errorHandler included) and
+// with the status the client got (the 422 of a typed route included) and
 // the request id of the response.
 func TestAccessLog(t *testing.T) {
 	var buf bytes.Buffer
@@ -547,7 +694,8 @@ func TestAccessLog(t *testing.T) {
 	}
 	want := []line{
 		{"INFO", "request", "POST", "/api/v1/notes", 201, requestID, "203.0.113.7", ""},
-		{"WARN", "request", "POST", "/api/v1/notes", 422, requestID, "203.0.113.7", "invalid note: title must not be empty"},
+		{"WARN", "request", "POST", "/api/v1/notes", 422, requestID, "203.0.113.7",
+			"alb: 422 Unprocessable Entity: the request breaks the API's rules: body.title must not be empty"},
 		{"WARN", "request", "POST", "/api/v1/notes", 401, requestID, "203.0.113.7", "alb: 401 authentication required"},
 		{"INFO", "request", "GET", "/api/v1/notes/:id", 200, requestID, "203.0.113.7", ""},
 	}
@@ -622,7 +770,10 @@ func TestOverHTTP(t *testing.T) {
 		h.want(resp, body, http.StatusBadRequest)
 		resp, body = h.do("POST", "/api/v1/notes", testToken, `{"title":"","tags":["A"]}`)
 		h.want(resp, body, http.StatusUnprocessableEntity)
-		if want := `{"message":"invalid note","fields":{"tags[0]":"must be 1 to 32 lower-case letters, digits or '-'","title":"must not be empty"}}`; string(body) != want {
+		if want := `{"type":"about:blank","title":"Unprocessable Entity","status":422,` +
+			`"detail":"the request breaks the API's rules","errors":[` +
+			`{"location":"body.title","message":"must not be empty","value":""},` +
+			`{"location":"body.tags[0]","message":"must match the pattern ^[a-z0-9-]+$","value":"A"}]}`; string(body) != want {
 			t.Errorf("422 body:\n%s\nwant\n%s", body, want)
 		}
 
@@ -630,7 +781,7 @@ func TestOverHTTP(t *testing.T) {
 		h.want(resp, body, http.StatusNoContent)
 		resp, body = h.do("GET", loc, "", "")
 		h.want(resp, body, http.StatusNotFound)
-		if string(body) != `{"message":"note not found"}` {
+		if string(body) != `{"type":"about:blank","title":"Not Found","status":404,"detail":"note not found"}` {
 			t.Errorf("404 body: %s", body)
 		}
 	})
@@ -696,15 +847,22 @@ func (h *httpClient) want(resp *http.Response, body []byte, status int) {
 	if resp.Header.Get("X-Request-Id") == "" {
 		h.t.Errorf("%s %s: no X-Request-Id", resp.Request.Method, resp.Request.URL.Path)
 	}
-	if ct := resp.Header.Get("Content-Type"); status != http.StatusNoContent && ct != "application/json" {
-		h.t.Errorf("Content-Type = %q, want application/json", ct)
+	want := "application/json"
+	switch {
+	case status == http.StatusNoContent:
+		want = ""
+	case status >= 400:
+		want = "application/problem+json"
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != want {
+		h.t.Errorf("Content-Type = %q, want %q", ct, want)
 	}
 }
 
 // note decodes a note.
-func (h *httpClient) note(body []byte) note {
+func (h *httpClient) note(body []byte) Note {
 	h.t.Helper()
-	var n note
+	var n Note
 	if err := json.Unmarshal(body, &n); err != nil {
 		h.t.Fatalf("body %s: %v", body, err)
 	}
@@ -713,7 +871,7 @@ func (h *httpClient) note(body []byte) note {
 
 func BenchmarkGetNote(b *testing.B) {
 	s := newStore()
-	s.create(noteInput{Title: "Buy milk", Body: "semi-skimmed", Tags: []string{"home", "shop"}})
+	s.create(NoteInput{Title: "Buy milk", Body: "semi-skimmed", Tags: []string{"home", "shop"}})
 	r := newRouter(s, testToken, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	albtest.Benchmark(b, r, albtest.NewRequest("GET", "/api/v1/notes/1"))
 }
@@ -721,5 +879,14 @@ func BenchmarkGetNote(b *testing.B) {
 func BenchmarkCreateNote(b *testing.B) {
 	r := newRouter(newStore(), testToken, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	albtest.Benchmark(b, r, albtest.NewRequest("POST", "/api/v1/notes", authorized,
-		albtest.WithJSON(noteInput{Title: "Buy milk", Tags: []string{"home"}})))
+		albtest.WithJSON(NoteInput{Title: "Buy milk", Tags: []string{"home"}})))
+}
+
+func BenchmarkListNotes(b *testing.B) {
+	s := newStore()
+	for i := range 60 {
+		s.create(NoteInput{Title: fmt.Sprint("note ", i), Tags: []string{"home"}})
+	}
+	r := newRouter(s, testToken, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	albtest.Benchmark(b, r, albtest.NewRequest("GET", "/api/v1/notes?limit=10&after=20&tag=home"))
 }

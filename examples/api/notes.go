@@ -1,22 +1,20 @@
 package main
 
 import (
-	"maps"
 	"net/http"
-	"slices"
-	"strconv"
+	"runtime/debug"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/albkit/alb"
 )
 
-// Limits on a note, checked by noteInput.validate.
+// Limits on a note. The struct tags below repeat them, since a tag is a
+// constant; TestLimits checks that the tags and these agree.
 const (
 	maxTitle = 200    // characters, after trimming spaces
 	maxBody  = 10_000 // characters
 	maxTags  = 10
-	maxTag   = 32 // bytes: a tag is ASCII
+	maxTag   = 32 // characters: a tag is ASCII
 )
 
 // Limits on a list.
@@ -25,202 +23,214 @@ const (
 	maxLimit     = 100
 )
 
-// noteInput is the body of POST and PUT: a whole note.
-type noteInput struct {
-	Title string   `json:"title"`
-	Body  string   `json:"body"`
-	Tags  []string `json:"tags"`
+// NoteInput is the body of POST and PUT: a whole note. The tags are the
+// rules, checked before the handler runs and written in the API document;
+// Validate adds the one a tag cannot say exactly.
+type NoteInput struct {
+	Title string `json:"title" minLength:"1" maxLength:"200" pattern:"\\S" example:"Buy milk" doc:"The title: at most 200 characters, not blank. Spaces around it are removed."`
+
+	Body string `json:"body,omitempty" maxLength:"10000" example:"Semi-skimmed, two litres." doc:"The text of the note, at most 10,000 characters."`
+
+	Tags []string `json:"tags,omitempty" maxItems:"10" uniqueItems:"true" minLength:"1" maxLength:"32" pattern:"^[a-z0-9-]+$" example:"[\"home\",\"shop\"]" doc:"At most 10 distinct tags, each 1 to 32 of a-z, 0-9 and '-'."`
 }
 
-// notePatch is the body of PATCH: the fields to change. A field that is
-// absent (or null) is left as it is.
-type notePatch struct {
-	Title *string   `json:"title"`
-	Body  *string   `json:"body"`
-	Tags  *[]string `json:"tags"`
-}
-
-// validate trims the title, makes Tags a fresh non-nil slice and checks
-// the limits. It returns a *validationError that lists every field in
-// error, or nil.
-func (in *noteInput) validate() error {
-	fields := map[string]string{}
-	in.Title = strings.TrimSpace(in.Title)
-	switch n := utf8.RuneCountInString(in.Title); {
-	case n == 0:
-		fields["title"] = "must not be empty"
-	case n > maxTitle:
-		fields["title"] = "must be at most " + strconv.Itoa(maxTitle) + " characters"
+// Validate refuses a title that is nothing but spaces once trimmed. The
+// pattern tag (\S, a character that is not a space) already refuses most,
+// and refuses them together with the other fields in error; Validate is
+// for the Unicode spaces that strings.TrimSpace removes and a pattern's
+// \S does not know.
+func (in *NoteInput) Validate() error {
+	if strings.TrimSpace(in.Title) == "" {
+		return &alb.FieldError{Location: "body.title", Message: "must not be blank", Value: in.Title}
 	}
-	if utf8.RuneCountInString(in.Body) > maxBody {
-		fields["body"] = "must be at most " + strconv.Itoa(maxBody) + " characters"
-	}
-	if len(in.Tags) > maxTags {
-		fields["tags"] = "must hold at most " + strconv.Itoa(maxTags) + " tags"
-	}
-	for i, tag := range in.Tags {
-		key := "tags[" + strconv.Itoa(i) + "]"
-		switch {
-		case !validTag(tag):
-			fields[key] = "must be 1 to " + strconv.Itoa(maxTag) + " lower-case letters, digits or '-'"
-		case slices.Contains(in.Tags[:i], tag):
-			fields[key] = "repeats " + strconv.Quote(tag)
-		}
-	}
-	if len(fields) > 0 {
-		return &validationError{Message: "invalid note", Fields: fields}
-	}
-	// A copy, never nil: the store keeps it, and nothing else may change it.
-	in.Tags = append([]string{}, in.Tags...)
 	return nil
 }
 
-// validTag reports whether tag is 1 to maxTag of a-z, 0-9 and '-'.
-func validTag(tag string) bool {
-	if tag == "" || len(tag) > maxTag {
-		return false
-	}
-	for i := 0; i < len(tag); i++ {
-		if c := tag[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
+// clean returns the note as the store keeps it: the title trimmed and
+// Tags a fresh slice, never nil, that nothing else may change.
+func (in NoteInput) clean() NoteInput {
+	in.Title = strings.TrimSpace(in.Title)
+	in.Tags = append([]string{}, in.Tags...)
+	return in
 }
 
-// validationError says which fields of a request body are semantically
-// wrong (the JSON itself was fine). The router's ErrorHandler, errorHandler,
-// answers it as 422 with this struct as the JSON body.
-type validationError struct {
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields"` // field name → what is wrong with it
+// NotePatch is the body of PATCH: the fields to change. A field that is
+// absent (or null) is left as it is. Each field has the rules of
+// NoteInput's, so the note as patched keeps them all.
+type NotePatch struct {
+	Title *string `json:"title" minLength:"1" maxLength:"200" pattern:"\\S" doc:"The new title, as in NoteInput."`
+
+	Body *string `json:"body" maxLength:"10000" doc:"The new text, as in NoteInput."`
+
+	Tags *[]string `json:"tags" maxItems:"10" uniqueItems:"true" minLength:"1" maxLength:"32" pattern:"^[a-z0-9-]+$" doc:"The new tags, replacing the old ones, as in NoteInput."`
 }
 
-// errInvalid is what a validationError unwraps to, so that code that looks
-// for an *alb.HTTPError with errors.As finds a 422: alb.DefaultErrorHandler
-// answers it as {"message":"invalid note"}, without the fields, should a
-// router lack errorHandler.
-var errInvalid = alb.NewHTTPError(http.StatusUnprocessableEntity, "invalid note")
-
-// Error lists the fields in error, sorted, for the log.
-func (e *validationError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Message)
-	for i, name := range slices.Sorted(maps.Keys(e.Fields)) {
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(name + " " + e.Fields[name])
+// Validate refuses a blank title, as NoteInput's does.
+func (p *NotePatch) Validate() error {
+	if p.Title != nil && strings.TrimSpace(*p.Title) == "" {
+		return &alb.FieldError{Location: "body.title", Message: "must not be blank", Value: *p.Title}
 	}
-	return b.String()
+	return nil
 }
 
-// Unwrap returns errInvalid.
-func (e *validationError) Unwrap() error { return errInvalid }
+// listInput is the query of GET /api/v1/notes.
+type listInput struct {
+	Limit int `query:"limit" default:"50" minimum:"1" maximum:"100" doc:"How many notes to return at most."`
+
+	Tag string `query:"tag,omitempty" doc:"Only the notes that carry this tag."`
+
+	After string `query:"after,omitempty" pattern:"^[1-9][0-9]*$" example:"50" doc:"The cursor of the next page: the next field of the previous answer. Notes are listed oldest first."`
+}
+
+// NoteList is a page of notes.
+type NoteList struct {
+	Notes []Note `json:"notes" doc:"The notes, oldest first."`
+
+	// Next is the cursor of the next page, empty on the last one. It is
+	// the id of the last note listed.
+	Next string `json:"next,omitempty" doc:"Pass it as the after parameter to read the next page; absent on the last page."`
+}
+
+// noteID is the input of the routes of one note.
+type noteID struct {
+	ID string `path:"id" pattern:"^[1-9][0-9]*$" doc:"The note's id." example:"1"`
+}
+
+// noteWrite is the input of PUT: the note's id and its new content.
+type noteWrite struct {
+	ID   string `path:"id" pattern:"^[1-9][0-9]*$" doc:"The note's id." example:"1"`
+	Body NoteInput
+}
+
+// notePatchInput is the input of PATCH: the note's id and the changes.
+type notePatchInput struct {
+	ID   string `path:"id" pattern:"^[1-9][0-9]*$" doc:"The note's id." example:"1"`
+	Body NotePatch
+}
+
+// createInput is the input of POST. The note is wrapped in a Body field,
+// though it is the whole input: an input struct that has a field named
+// Body (as NoteInput does, the text of the note) would be taken for one
+// whose Body field is the request body.
+type createInput struct {
+	Body NoteInput
+}
+
+// noteAnswer is the answer of the routes of one note, wrapped for the
+// same reason: an output with a Body field is a body and its headers.
+type noteAnswer struct {
+	Body Note
+}
+
+// createdNote is the answer to POST: the note, and where it is.
+type createdNote struct {
+	Location string `header:"Location" doc:"The URL of the new note." example:"/api/v1/notes/1"`
+	Body     Note
+}
 
 // notesAPI holds the handlers of /api/v1/notes.
 type notesAPI struct {
 	store *store
 }
 
-// list answers GET /api/v1/notes?limit=N&tag=T.
-func (a *notesAPI) list(c *alb.Context) error {
-	limit := defaultLimit
-	if s, ok := c.LookupQuery("limit"); ok {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxLimit {
-			return alb.NewHTTPError(http.StatusBadRequest, "limit must be a whole number from 1 to "+strconv.Itoa(maxLimit))
-		}
-		limit = n
+// errNotFound is the error the handlers answer themselves, besides those
+// of binding (400, 415, 422) and of a failure (500) that every typed
+// route declares, and those the middleware describe (BearerAuth's 401,
+// BodyLimit's 413).
+var errNotFound = alb.ErrorResponse{Status: http.StatusNotFound, Description: "No note has this id."}
+
+// The operations, registered by newRouter.
+var (
+	opList = alb.Operation{Method: http.MethodGet, Path: "/notes", OperationID: "listNotes", Tags: []string{"notes"},
+		Summary:     "List notes",
+		Description: "The notes, oldest first, a page at a time, optionally only those with a tag."}
+	opGet = alb.Operation{Method: http.MethodGet, Path: "/notes/:id", OperationID: "getNote", Tags: []string{"notes"},
+		Summary: "Read a note", Errors: []alb.ErrorResponse{errNotFound}}
+	opCreate = alb.Operation{Method: http.MethodPost, Path: "", OperationID: "createNote", Tags: []string{"notes"},
+		Summary: "Create a note", Status: http.StatusCreated,
+		Description:        "Unknown members are ignored, so a client may post back a note it read, id and dates included.",
+		AllowUnknownFields: true}
+	opReplace = alb.Operation{Method: http.MethodPut, Path: "/:id", OperationID: "replaceNote", Tags: []string{"notes"},
+		Summary:     "Replace a note",
+		Description: "The body is the whole new note: a member left out is emptied. Unknown members are ignored, as in createNote.",
+		Errors:      []alb.ErrorResponse{errNotFound}, AllowUnknownFields: true}
+	opPatch = alb.Operation{Method: http.MethodPatch, Path: "/:id", OperationID: "patchNote", Tags: []string{"notes"},
+		Summary:     "Change some fields of a note",
+		Description: "Only the members given change. An unknown member is refused (400): in a patch, a misspelt member would otherwise change nothing and still answer 200.",
+		Errors:      []alb.ErrorResponse{errNotFound}}
+	opDelete = alb.Operation{Method: http.MethodDelete, Path: "/:id", OperationID: "deleteNote", Tags: []string{"notes"},
+		Summary: "Delete a note", Errors: []alb.ErrorResponse{errNotFound}}
+)
+
+// list answers GET /api/v1/notes?limit=N&tag=T&after=ID.
+func (a *notesAPI) list(c *alb.Context, in *listInput) (NoteList, error) {
+	notes, more := a.store.list(in.Tag, in.After, in.Limit)
+	l := NoteList{Notes: notes}
+	if more {
+		l.Next = notes[len(notes)-1].ID
 	}
-	return c.JSON(http.StatusOK, struct {
-		Notes []note `json:"notes"`
-	}{a.store.list(c.Query("tag"), limit)})
+	return l, nil
 }
 
 // get answers GET /api/v1/notes/:id.
-func (a *notesAPI) get(c *alb.Context) error {
-	n, err := a.store.get(c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, n)
+func (a *notesAPI) get(c *alb.Context, in *noteID) (noteAnswer, error) {
+	n, err := a.store.get(in.ID)
+	return noteAnswer{n}, err
 }
 
 // create answers POST /api/v1/notes with 201, the note and its Location.
-//
-// It binds with BindJSON, which ignores fields it does not know: a client
-// may post back a note it read, id and dates included.
-func (a *notesAPI) create(c *alb.Context) error {
-	var in noteInput
-	if err := c.BindJSON(&in); err != nil {
-		return err // 400, with the framework's message
-	}
-	if err := in.validate(); err != nil {
-		return err // 422, through errorHandler
-	}
-	n := a.store.create(in)
-	c.SetHeader("Location", "/api/v1/notes/"+n.ID)
-	return c.JSON(http.StatusCreated, n)
+func (a *notesAPI) create(c *alb.Context, in *createInput) (createdNote, error) {
+	n := a.store.create(in.Body.clean())
+	return createdNote{Location: "/api/v1/notes/" + n.ID, Body: n}, nil
 }
 
-// replace answers PUT /api/v1/notes/:id: the body is the whole new note
-// (a field left out is emptied). Like create, it ignores unknown fields.
-func (a *notesAPI) replace(c *alb.Context) error {
-	var in noteInput
-	if err := c.BindJSON(&in); err != nil {
-		return err
-	}
-	if err := in.validate(); err != nil {
-		return err
-	}
-	n, err := a.store.update(c.Param("id"), func(n *note) error {
-		n.Title, n.Body, n.Tags = in.Title, in.Body, in.Tags
+// replace answers PUT /api/v1/notes/:id. The body was checked before the
+// lookup, so a bad body is a 422 even for a note that does not exist.
+func (a *notesAPI) replace(c *alb.Context, in *noteWrite) (noteAnswer, error) {
+	nw := in.Body.clean()
+	n, err := a.store.update(in.ID, func(n *Note) error {
+		n.Title, n.Body, n.Tags = nw.Title, nw.Body, nw.Tags
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, n)
+	return noteAnswer{n}, err
 }
 
 // patch answers PATCH /api/v1/notes/:id: only the fields in the body
-// change. It binds with BindJSONStrict: in a patch, a misspelt field would
-// otherwise change nothing and still answer 200.
-func (a *notesAPI) patch(c *alb.Context) error {
-	var p notePatch
-	if err := c.BindJSONStrict(&p); err != nil {
-		return err
-	}
-	n, err := a.store.update(c.Param("id"), func(n *note) error {
-		in := noteInput{Title: n.Title, Body: n.Body, Tags: n.Tags}
+// change.
+func (a *notesAPI) patch(c *alb.Context, in *notePatchInput) (noteAnswer, error) {
+	p := in.Body
+	n, err := a.store.update(in.ID, func(n *Note) error {
+		nw := NoteInput{Title: n.Title, Body: n.Body, Tags: n.Tags}
 		if p.Title != nil {
-			in.Title = *p.Title
+			nw.Title = *p.Title
 		}
 		if p.Body != nil {
-			in.Body = *p.Body
+			nw.Body = *p.Body
 		}
 		if p.Tags != nil {
-			in.Tags = *p.Tags
+			nw.Tags = *p.Tags
 		}
-		if err := in.validate(); err != nil { // the note as it would be
-			return err
-		}
-		n.Title, n.Body, n.Tags = in.Title, in.Body, in.Tags
+		nw = nw.clean()
+		n.Title, n.Body, n.Tags = nw.Title, nw.Body, nw.Tags
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, n)
+	return noteAnswer{n}, err
 }
 
 // remove answers DELETE /api/v1/notes/:id with 204.
-func (a *notesAPI) remove(c *alb.Context) error {
-	if err := a.store.delete(c.Param("id")); err != nil {
-		return err
+func (a *notesAPI) remove(c *alb.Context, in *noteID) (struct{}, error) {
+	return struct{}{}, a.store.delete(in.ID)
+}
+
+// version answers GET /api/v1/version: a plain HandlerFunc, which the API
+// document lists with a generic answer.
+func version(c *alb.Context) error {
+	v := struct {
+		Version string `json:"version"`
+		Go      string `json:"go"`
+	}{Version: "(devel)"}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		v.Version, v.Go = bi.Main.Version, bi.GoVersion
 	}
-	return c.NoContent(http.StatusNoContent)
+	return c.JSON(http.StatusOK, v)
 }

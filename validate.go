@@ -1,0 +1,867 @@
+package alb
+
+import (
+	"encoding"
+	"errors"
+	"maps"
+	"math"
+	"net/mail"
+	"net/netip"
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// Validator is implemented by an input (or body) type with rules that
+// span fields. Validate is called once every tag rule of the input has
+// passed. A *FieldError it returns, or several joined with errors.Join,
+// name their locations; any other error becomes one violation whose
+// message is the error's text, so that text is sent to the client.
+type Validator interface {
+	Validate() error
+}
+
+// validatorType(), timeType(), durationType(), fileHeaderType() and
+// textUnmarshalerIfce() are functions, not package variables, so that a
+// program that never calls Register links none of what they refer to.
+func validatorType() reflect.Type { return reflect.TypeFor[Validator]() }
+
+// The tag keys of the constraints, named after their JSON Schema keywords.
+var ruleTags = [...]string{
+	"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+	"minLength", "maxLength", "pattern", "format", "enum",
+	"minItems", "maxItems", "uniqueItems",
+}
+
+// formats are the values of the `format` tag.
+var formats = [...]string{"email", "uuid", "date-time", "date", "uri", "ipv4", "ipv6"}
+
+// jsonName returns the JSON member name of a struct field as the JSON
+// codecs see it, whether the tag says omitempty (or omitzero), and false
+// when the field is not a member: unexported or tagged "-". An embedded
+// struct without a tagged name is inlined; jsonName reports it with name
+// "".
+func jsonName(sf reflect.StructField) (name string, omitEmpty, ok bool) {
+	tag, hasTag := sf.Tag.Lookup("json")
+	if tag == "-" {
+		return "", false, false
+	}
+	name, opts, _ := strings.Cut(tag, ",")
+	for opts != "" {
+		var opt string
+		opt, opts, _ = strings.Cut(opts, ",")
+		if opt == "omitempty" || opt == "omitzero" {
+			omitEmpty = true
+		}
+	}
+	if sf.Anonymous && name == "" {
+		t := sf.Type
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() == reflect.Struct {
+			return "", omitEmpty, true
+		}
+	}
+	if !sf.IsExported() {
+		return "", false, false
+	}
+	if !hasTag || name == "" {
+		name = sf.Name
+	}
+	return name, omitEmpty, true
+}
+
+// fieldRules parses the constraints, `doc` and `example` tags of a struct
+// field, checking that each keyword fits the field's type (a slice's
+// items for every keyword but minItems, maxItems and uniqueItems). For a
+// JSON body field it also sets required: a `required:"true"` or
+// `required:"false"` tag says; otherwise a field is required when it is
+// not a pointer and its json tag has neither omitempty nor omitzero.
+// Validation and the API document both read fields through it.
+func fieldRules(sf reflect.StructField) (rules, error) {
+	var r rules
+	_, omit, _ := jsonName(sf)
+	r.required = sf.Type.Kind() != reflect.Pointer && !omit
+	if v, ok := sf.Tag.Lookup("required"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return r, errors.New("required tag " + strconv.Quote(v) + " is not true or false")
+		}
+		r.required = b
+	}
+	r.doc = sf.Tag.Get("doc")
+	r.example = sf.Tag.Get("example")
+
+	t := sf.Type
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	item := t
+	isList := t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 || t.Kind() == reflect.Array
+	if isList {
+		item = t.Elem()
+		if item.Kind() == reflect.Pointer {
+			item = item.Elem()
+		}
+	}
+	kind := scalarOf(item)
+	for _, key := range ruleTags {
+		v, ok := sf.Tag.Lookup(key)
+		if !ok {
+			continue
+		}
+		if err := r.set(key, v, kind, isList); err != nil {
+			return r, errors.New(key + " tag " + strconv.Quote(v) + ": " + err.Error())
+		}
+	}
+	if r.minLength != nil && r.maxLength != nil && *r.minLength > *r.maxLength {
+		return r, errors.New("minLength is greater than maxLength")
+	}
+	if r.minItems != nil && r.maxItems != nil && *r.minItems > *r.maxItems {
+		return r, errors.New("minItems is greater than maxItems")
+	}
+	if r.minimum != nil && r.maximum != nil && *r.minimum > *r.maximum {
+		return r, errors.New("minimum is greater than maximum")
+	}
+	return r, nil
+}
+
+// set parses one keyword's tag value into r, for values of kind (the
+// item kind when list).
+func (r *rules) set(key, v string, kind scalarKind, list bool) error {
+	num := func() (*float64, error) {
+		if !kind.numeric() {
+			return nil, errors.New("applies to numbers only")
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return nil, errors.New("is not a number")
+		}
+		return &f, nil
+	}
+	length := func() (*int, error) {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil, errors.New("is not a whole number of 0 or more")
+		}
+		return &n, nil
+	}
+	var err error
+	switch key {
+	case "minimum":
+		r.minimum, err = num()
+	case "maximum":
+		r.maximum, err = num()
+	case "exclusiveMinimum":
+		r.exclusiveMinimum, err = num()
+	case "exclusiveMaximum":
+		r.exclusiveMaximum, err = num()
+	case "multipleOf":
+		if r.multipleOf, err = num(); err == nil && *r.multipleOf <= 0 {
+			err = errors.New("must be greater than 0")
+		}
+	case "minLength", "maxLength":
+		if kind != scalarString {
+			return errors.New("applies to strings only")
+		}
+		if key == "minLength" {
+			r.minLength, err = length()
+		} else {
+			r.maxLength, err = length()
+		}
+	case "pattern":
+		if kind != scalarString {
+			return errors.New("applies to strings only")
+		}
+		r.pattern = v
+		var re *regexp.Regexp
+		if re, err = regexp.Compile(v); err == nil {
+			r.re = re
+		}
+	case "format":
+		if kind != scalarString {
+			return errors.New("applies to strings only")
+		}
+		found := false
+		for _, f := range formats {
+			found = found || f == v
+		}
+		if !found {
+			return errors.New("is not one of " + strings.Join(formats[:], ", "))
+		}
+		r.format = v
+	case "enum":
+		if kind == scalarNone || kind == scalarTime {
+			return errors.New("applies to strings, numbers and booleans only")
+		}
+		for _, item := range strings.Split(v, ",") {
+			val, ok := parseEnum(kind, item)
+			if !ok {
+				return errors.New("item " + strconv.Quote(item) + " does not fit the field's type")
+			}
+			r.enum = append(r.enum, val)
+			r.enumText = append(r.enumText, item)
+		}
+	case "minItems", "maxItems":
+		if !list {
+			return errors.New("applies to slices only")
+		}
+		if key == "minItems" {
+			r.minItems, err = length()
+		} else {
+			r.maxItems, err = length()
+		}
+	case "uniqueItems":
+		if !list {
+			return errors.New("applies to slices only")
+		}
+		r.uniqueItems, err = strconv.ParseBool(v)
+	}
+	return err
+}
+
+// parseEnum parses an enum item for values of kind.
+func parseEnum(kind scalarKind, s string) (any, bool) {
+	switch {
+	case kind == scalarString:
+		return s, true
+	case kind == scalarBool:
+		b, err := strconv.ParseBool(s)
+		return b, err == nil
+	case kind.signed():
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil
+	case kind.unsigned():
+		n, err := strconv.ParseUint(s, 10, 64)
+		return n, err == nil
+	case kind.float():
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil
+	}
+	return nil, false
+}
+
+// scalarKind is the kind of a value as bound and checked: its memory
+// layout, read without reflection.
+type scalarKind uint8
+
+const (
+	scalarNone scalarKind = iota // not a scalar (struct, map, TextUnmarshaler)
+	scalarString
+	scalarBool
+	scalarInt
+	scalarInt8
+	scalarInt16
+	scalarInt32
+	scalarInt64
+	scalarUint
+	scalarUint8
+	scalarUint16
+	scalarUint32
+	scalarUint64
+	scalarUintptr
+	scalarFloat32
+	scalarFloat64
+	scalarTime     // time.Time
+	scalarDuration // time.Duration: checked as a number of nanoseconds
+)
+
+func (k scalarKind) signed() bool   { return k >= scalarInt && k <= scalarInt64 || k == scalarDuration }
+func (k scalarKind) unsigned() bool { return k >= scalarUint && k <= scalarUintptr }
+func (k scalarKind) float() bool    { return k == scalarFloat32 || k == scalarFloat64 }
+func (k scalarKind) numeric() bool  { return k.signed() || k.unsigned() || k.float() }
+
+func timeType() reflect.Type     { return reflect.TypeFor[time.Time]() }
+func durationType() reflect.Type { return reflect.TypeFor[time.Duration]() }
+
+// scalarOf returns the scalar kind of t. A type with its own
+// UnmarshalText (other than time.Time) is scalarNone: its value is
+// opaque.
+func scalarOf(t reflect.Type) scalarKind {
+	switch t {
+	case timeType():
+		return scalarTime
+	case durationType():
+		return scalarDuration
+	}
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) {
+		return scalarNone
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return scalarString
+	case reflect.Bool:
+		return scalarBool
+	case reflect.Int:
+		return scalarInt
+	case reflect.Int8:
+		return scalarInt8
+	case reflect.Int16:
+		return scalarInt16
+	case reflect.Int32:
+		return scalarInt32
+	case reflect.Int64:
+		return scalarInt64
+	case reflect.Uint:
+		return scalarUint
+	case reflect.Uint8:
+		return scalarUint8
+	case reflect.Uint16:
+		return scalarUint16
+	case reflect.Uint32:
+		return scalarUint32
+	case reflect.Uint64:
+		return scalarUint64
+	case reflect.Uintptr:
+		return scalarUintptr
+	case reflect.Float32:
+		return scalarFloat32
+	case reflect.Float64:
+		return scalarFloat64
+	}
+	return scalarNone
+}
+
+// readInt, readUint and readFloat read a value of kind k at p.
+func readInt(k scalarKind, p unsafe.Pointer) int64 {
+	switch k {
+	case scalarInt:
+		return int64(*(*int)(p))
+	case scalarInt8:
+		return int64(*(*int8)(p))
+	case scalarInt16:
+		return int64(*(*int16)(p))
+	case scalarInt32:
+		return int64(*(*int32)(p))
+	}
+	return *(*int64)(p) // int64, Duration
+}
+
+func readUint(k scalarKind, p unsafe.Pointer) uint64 {
+	switch k {
+	case scalarUint:
+		return uint64(*(*uint)(p))
+	case scalarUint8:
+		return uint64(*(*uint8)(p))
+	case scalarUint16:
+		return uint64(*(*uint16)(p))
+	case scalarUint32:
+		return uint64(*(*uint32)(p))
+	case scalarUintptr:
+		return uint64(*(*uintptr)(p))
+	}
+	return *(*uint64)(p)
+}
+
+func readFloat(k scalarKind, p unsafe.Pointer) float64 {
+	if k == scalarFloat32 {
+		return float64(*(*float32)(p))
+	}
+	return *(*float64)(p)
+}
+
+// hasChecks reports whether r has a keyword that checks a scalar value.
+func (r *rules) hasChecks() bool {
+	return r.minimum != nil || r.maximum != nil || r.exclusiveMinimum != nil || r.exclusiveMaximum != nil ||
+		r.multipleOf != nil || r.minLength != nil || r.maxLength != nil || r.re != nil || r.format != "" || r.enum != nil
+}
+
+// checkScalar checks the value of kind k at p against r's scalar
+// keywords. It returns the first violated keyword's message and the
+// value, or ok. It allocates only for a violation.
+func (r *rules) checkScalar(k scalarKind, p unsafe.Pointer) (msg string, value any, ok bool) {
+	switch {
+	case k == scalarString:
+		s := *(*string)(p)
+		if msg, ok := r.checkString(s); !ok {
+			return msg, s, false
+		}
+	case k.signed():
+		n := readInt(k, p)
+		if msg, ok := r.checkNumber(float64(n)); !ok {
+			return msg, n, false
+		}
+		if msg, ok := r.checkEnum(func(e any) bool { return e.(int64) == n }); !ok {
+			return msg, n, false
+		}
+	case k.unsigned():
+		n := readUint(k, p)
+		if msg, ok := r.checkNumber(float64(n)); !ok {
+			return msg, n, false
+		}
+		if msg, ok := r.checkEnum(func(e any) bool { return e.(uint64) == n }); !ok {
+			return msg, n, false
+		}
+	case k.float():
+		f := readFloat(k, p)
+		if msg, ok := r.checkNumber(f); !ok {
+			return msg, f, false
+		}
+		if msg, ok := r.checkEnum(func(e any) bool { return e.(float64) == f }); !ok {
+			return msg, f, false
+		}
+	case k == scalarBool:
+		b := *(*bool)(p)
+		if msg, ok := r.checkEnum(func(e any) bool { return e.(bool) == b }); !ok {
+			return msg, b, false
+		}
+	}
+	return "", nil, true
+}
+
+// checkNumber checks f against the numeric keywords. Limits are compared
+// as float64, exact for integers up to 2^53 in magnitude.
+func (r *rules) checkNumber(f float64) (string, bool) {
+	switch {
+	case r.minimum != nil && f < *r.minimum:
+		return "must be at least " + formatNumber(*r.minimum), false
+	case r.maximum != nil && f > *r.maximum:
+		return "must be at most " + formatNumber(*r.maximum), false
+	case r.exclusiveMinimum != nil && f <= *r.exclusiveMinimum:
+		return "must be greater than " + formatNumber(*r.exclusiveMinimum), false
+	case r.exclusiveMaximum != nil && f >= *r.exclusiveMaximum:
+		return "must be less than " + formatNumber(*r.exclusiveMaximum), false
+	case r.multipleOf != nil && !isMultiple(f, *r.multipleOf):
+		return "must be a multiple of " + formatNumber(*r.multipleOf), false
+	}
+	return "", true
+}
+
+// isMultiple reports whether f is a whole multiple of m, allowing for the
+// rounding of decimal fractions (0.3 is a multiple of 0.1).
+func isMultiple(f, m float64) bool {
+	q := f / m
+	return math.Abs(q-math.Round(q)) <= 1e-9*math.Max(1, math.Abs(q))
+}
+
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// checkString checks s against the string keywords.
+func (r *rules) checkString(s string) (string, bool) {
+	// Counting characters is needed only when the byte length does not
+	// settle it: a string has at most as many characters as bytes, and at
+	// least a quarter as many.
+	if r.minLength != nil && len(s) < *r.minLength*utf8.UTFMax ||
+		r.maxLength != nil && len(s) > *r.maxLength {
+		n := utf8.RuneCountInString(s)
+		if r.minLength != nil && n < *r.minLength {
+			if *r.minLength == 1 {
+				return "must not be empty", false
+			}
+			return "must be at least " + strconv.Itoa(*r.minLength) + " characters long", false
+		}
+		if r.maxLength != nil && n > *r.maxLength {
+			return "must be at most " + strconv.Itoa(*r.maxLength) + " characters long", false
+		}
+	}
+	if r.re != nil && !r.re.MatchString(s) {
+		return "must match the pattern " + r.pattern, false
+	}
+	if r.format != "" && !validFormat(r.format, s) {
+		return "must be a valid " + r.format, false
+	}
+	if r.enum != nil {
+		return r.checkEnum(func(e any) bool { return e.(string) == s })
+	}
+	return "", true
+}
+
+// checkEnum checks that one of r.enum matches.
+func (r *rules) checkEnum(match func(any) bool) (string, bool) {
+	if r.enum == nil {
+		return "", true
+	}
+	for _, e := range r.enum {
+		if match(e) {
+			return "", true
+		}
+	}
+	return "must be one of " + strings.Join(r.enumText, ", "), false
+}
+
+// validFormat reports whether s has the named format.
+func validFormat(format, s string) bool {
+	switch format {
+	case "email":
+		a, err := mail.ParseAddress(s)
+		return err == nil && a.Name == "" && a.Address == s
+	case "uuid":
+		return validUUID(s)
+	case "date-time":
+		_, err := time.Parse(time.RFC3339, s)
+		return err == nil
+	case "date":
+		_, err := time.Parse(time.DateOnly, s)
+		return err == nil
+	case "uri":
+		u, err := url.Parse(s)
+		return err == nil && u.Scheme != ""
+	case "ipv4":
+		a, err := netip.ParseAddr(s)
+		return err == nil && a.Is4()
+	case "ipv6":
+		a, err := netip.ParseAddr(s)
+		return err == nil && a.Is6() && a.Zone() == ""
+	}
+	return false
+}
+
+// validUUID reports whether s is a UUID in its 36-character text form
+// (RFC 9562), any version, hex digits in either case.
+func validUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if c != '-' {
+				return false
+			}
+			continue
+		}
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// structCheck is the compiled validation of a struct type: the rules of
+// its fields, found by offset, and whether it has a Validate method. It
+// is built once, at registration, by checkFor.
+type structCheck struct {
+	typ       reflect.Type
+	fields    []fieldCheck
+	validator bool       // *typ implements Validator
+	shape     *jsonShape // its members, for the presence check of a JSON body
+	validates uint8      // hasValidate's answer, set by settleValidates: 1 yes, 2 no
+}
+
+// fieldCheck is the validation of one struct field (embedded structs'
+// fields are listed in their place, offsets added).
+type fieldCheck struct {
+	name  string       // the JSON member name, for locations
+	off   uintptr      // offset in the struct
+	typ   reflect.Type // the field's type
+	kind  scalarKind   // of the value, or of a list's items, pointers removed
+	ptr   bool         // the field is a pointer
+	list  bool         // the field is a slice (not []byte) or an array
+	rules rules
+	sub   *structCheck // the struct (or list item struct) it holds, if any
+
+	isArray      bool         // list: an array, not a slice
+	itemType     reflect.Type // list: the item type
+	itemSize     uintptr      // list: the item size
+	itemPtr      bool         // list: the items are pointers
+	scalarChecks bool         // rules.hasChecks(), for the value or each item
+}
+
+// checkFor returns the checks of struct type t, building them once per
+// type (memo also ends the recursion of recursive types). fail reports a
+// bad tag, naming the field.
+func checkFor(t reflect.Type, memo map[reflect.Type]*structCheck, fail func(field, msg string)) *structCheck {
+	if sc, ok := memo[t]; ok {
+		return sc
+	}
+	sc := &structCheck{typ: t, validator: reflect.PointerTo(t).Implements(validatorType())}
+	memo[t] = sc
+	sc.shape = &jsonShape{}
+	var walk func(t reflect.Type, base uintptr)
+	walk = func(t reflect.Type, base uintptr) {
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			name, _, ok := jsonName(sf)
+			if !ok {
+				continue
+			}
+			if name == "" && sf.Type.Kind() == reflect.Struct { // inlined
+				walk(sf.Type, base+sf.Offset)
+				continue
+			}
+			r, err := fieldRules(sf)
+			if err != nil {
+				fail(t.String()+"."+sf.Name, err.Error())
+			}
+			f := fieldCheckFor(sf.Type, r, memo, fail)
+			f.name, f.off = name, base+sf.Offset
+			if name == "" { // an inlined pointer to a struct
+				f.rules.required = false
+			}
+			sc.fields = append(sc.fields, f)
+			member := shapeField{name: name, required: f.rules.required, list: f.list}
+			if f.sub != nil {
+				member.sub = f.sub.shape
+			}
+			if name == "" && f.sub != nil {
+				// The members of an inlined pointer's struct are members here.
+				sc.shape.fields = append(sc.shape.fields, f.sub.shape.fields...)
+				continue
+			}
+			sc.shape.fields = append(sc.shape.fields, member)
+		}
+	}
+	walk(t, 0)
+	return sc
+}
+
+// fieldCheckFor returns the check of a value of type t with rules r.
+func fieldCheckFor(t reflect.Type, r rules, memo map[reflect.Type]*structCheck, fail func(field, msg string)) fieldCheck {
+	f := fieldCheck{typ: t, rules: r}
+	if t.Kind() == reflect.Pointer {
+		f.ptr, t = true, t.Elem()
+	}
+	item := t
+	if t.Kind() == reflect.Array || t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 {
+		f.list, f.isArray, item = true, t.Kind() == reflect.Array, t.Elem()
+		f.itemType, f.itemSize = item, item.Size()
+		if item.Kind() == reflect.Pointer {
+			f.itemPtr, item = true, item.Elem()
+		}
+	}
+	f.kind = scalarOf(item)
+	if item.Kind() == reflect.Struct && item != timeType() && f.kind == scalarNone &&
+		!reflect.PointerTo(item).Implements(textUnmarshalerIfce()) {
+		f.sub = checkFor(item, memo, fail)
+	}
+	f.scalarChecks = f.rules.hasChecks()
+	return f
+}
+
+// jsonShape lists the members of a JSON object type, for the check that
+// required members are present.
+type jsonShape struct {
+	fields []shapeField
+}
+
+// shapeField is one member of a jsonShape.
+type shapeField struct {
+	name     string
+	required bool
+	list     bool       // an array, whose items are objects of sub
+	sub      *jsonShape // the shape of the member's object(s), if any
+}
+
+// sliceHeader is the memory layout of a slice.
+type sliceHeader struct {
+	data unsafe.Pointer
+	len  int
+	cap  int
+}
+
+// checkStruct checks the fields of the struct of sc at p.
+func (v *violations) checkStruct(sc *structCheck, p unsafe.Pointer) {
+	for i := range sc.fields {
+		f := &sc.fields[i]
+		v.checkField(f, unsafe.Add(p, f.off))
+	}
+}
+
+// checkField checks the field value at p.
+func (v *violations) checkField(f *fieldCheck, p unsafe.Pointer) {
+	if f.rules.required && !v.maybeMissing && isZeroMem(p, f.typ.Size()) {
+		v.maybeMissing = true
+	}
+	if f.name != "" {
+		v.push(f.name)
+		defer v.pop()
+	}
+	if f.ptr {
+		if p = *(*unsafe.Pointer)(p); p == nil {
+			return
+		}
+	}
+	if !f.list {
+		v.checkValue(f, p)
+		return
+	}
+	data, n := p, 0
+	if f.isArray {
+		n = f.typ.Len()
+		if f.ptr {
+			n = f.typ.Elem().Len()
+		}
+	} else {
+		h := (*sliceHeader)(p)
+		data, n = h.data, h.len
+	}
+	r := &f.rules
+	switch {
+	case r.minItems != nil && n < *r.minItems:
+		v.invalid(v.location(), "must hold at least "+strconv.Itoa(*r.minItems)+" items", nil)
+	case r.maxItems != nil && n > *r.maxItems:
+		v.invalid(v.location(), "must hold at most "+strconv.Itoa(*r.maxItems)+" items", nil)
+	}
+	if r.uniqueItems && hasDuplicate(f.itemType, data, n) {
+		v.invalid(v.location(), "must not hold the same item twice", nil)
+	}
+	if !f.scalarChecks && f.sub == nil {
+		return
+	}
+	for i := 0; i < n; i++ {
+		ip := unsafe.Add(data, uintptr(i)*f.itemSize)
+		if f.itemPtr {
+			if ip = *(*unsafe.Pointer)(ip); ip == nil {
+				continue
+			}
+		}
+		v.pushIndex(i)
+		v.checkValue(f, ip)
+		v.pop()
+	}
+}
+
+// checkValue checks one value (a field's, or a list item's) at p.
+func (v *violations) checkValue(f *fieldCheck, p unsafe.Pointer) {
+	if f.scalarChecks {
+		if msg, value, ok := f.rules.checkScalar(f.kind, p); !ok {
+			v.invalid(v.location(), msg, value)
+		}
+	}
+	if f.sub != nil {
+		v.checkStruct(f.sub, p)
+	}
+}
+
+// hasDuplicate reports whether two of the n items of type t at data are
+// equal.
+func hasDuplicate(t reflect.Type, data unsafe.Pointer, n int) bool {
+	if n < 2 {
+		return false
+	}
+	items := make([]reflect.Value, n)
+	for i := range items {
+		items[i] = reflect.NewAt(t, unsafe.Add(data, uintptr(i)*t.Size())).Elem()
+	}
+	for i := 1; i < n; i++ {
+		for j := 0; j < i; j++ {
+			if reflect.DeepEqual(items[i].Interface(), items[j].Interface()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runValidates calls the Validate method of every struct value in the
+// checked tree that has one, innermost first, then sc's own when self.
+func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) {
+	for i := range sc.fields {
+		f := &sc.fields[i]
+		if f.sub == nil || !f.sub.hasValidate() {
+			continue
+		}
+		fp := unsafe.Add(p, f.off)
+		if f.name != "" {
+			v.push(f.name)
+		}
+		if f.ptr {
+			fp = *(*unsafe.Pointer)(fp)
+		}
+		switch {
+		case fp == nil:
+		case !f.list:
+			v.runValidates(f.sub, fp, true)
+		default:
+			data, n := fp, 0
+			if f.isArray {
+				n = f.typ.Len()
+				if f.ptr {
+					n = f.typ.Elem().Len()
+				}
+			} else {
+				h := (*sliceHeader)(fp)
+				data, n = h.data, h.len
+			}
+			for j := 0; j < n; j++ {
+				ip := unsafe.Add(data, uintptr(j)*f.itemSize)
+				if f.itemPtr {
+					if ip = *(*unsafe.Pointer)(ip); ip == nil {
+						continue
+					}
+				}
+				v.pushIndex(j)
+				v.runValidates(f.sub, ip, true)
+				v.pop()
+			}
+		}
+		if f.name != "" {
+			v.pop()
+		}
+	}
+	if self && sc.validator {
+		v.addValidateError(reflect.NewAt(sc.typ, p).Interface().(Validator).Validate())
+	}
+}
+
+// hasValidate reports whether sc or a struct below it has a Validate
+// method, as settleValidates computed it at registration.
+func (sc *structCheck) hasValidate() bool { return sc.validates == 1 }
+
+// settleValidates computes hasValidate's answer for every check in memo
+// (and root), at registration: a search of the structs reachable from
+// each, so that recursive types are answered right and nothing is
+// written while requests are served.
+func settleValidates(root *structCheck, memo map[reflect.Type]*structCheck) {
+	var reach func(sc *structCheck, seen map[*structCheck]bool) bool
+	reach = func(sc *structCheck, seen map[*structCheck]bool) bool {
+		if seen[sc] {
+			return false
+		}
+		seen[sc] = true
+		if sc.validator {
+			return true
+		}
+		for i := range sc.fields {
+			if sub := sc.fields[i].sub; sub != nil && reach(sub, seen) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, sc := range append(slices.Collect(maps.Values(memo)), root) {
+		sc.validates = 2
+		if reach(sc, map[*structCheck]bool{}) {
+			sc.validates = 1
+		}
+	}
+}
+
+// addValidateError records what a Validate method returned.
+func (v *violations) addValidateError(err error) {
+	if err == nil {
+		return
+	}
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		var fe *FieldError
+		if errors.As(e, &fe) {
+			v.invalid(fe.Location, fe.Message, fe.Value)
+		} else if e != nil {
+			v.invalid(v.location(), e.Error(), nil)
+		}
+	}
+}
+
+// isZeroMem reports whether the n bytes at p are all zero: the memory of
+// a zero value.
+func isZeroMem(p unsafe.Pointer, n uintptr) bool {
+	for _, b := range unsafe.Slice((*byte)(p), n) {
+		if b != 0 {
+			return false
+		}
+	}
+	return true
+}
