@@ -234,3 +234,38 @@ func ExampleDocsHandler() {
 	// true
 	// [default-src 'none';]
 }
+
+// TestServeOpenAPIDocsPage: ServeOpenAPI serves the page at DocsPath,
+// pointing at the document's Path, and leaves it out of the document; "-"
+// serves none.
+func TestServeOpenAPIDocsPage(t *testing.T) {
+	r := alb.New()
+	r.GET("/ping", func(c *alb.Context) error { return c.String(http.StatusOK, "pong") })
+	r.ServeOpenAPI(alb.OpenAPIOptions{Title: "Ping API", Version: "1", Path: "/api/openapi.json", DocsPath: "/api/docs"})
+	page := albtest.DoBoth(t, r, albtest.NewRequest(http.MethodGet, "/api/docs"))
+	body := string(page.Body)
+	if page.Status != http.StatusOK || !strings.Contains(body, `data-url="/api/openapi.json"`) || !strings.Contains(body, "<title>Ping API</title>") {
+		t.Errorf("GET /api/docs: %d\n%s", page.Status, body)
+	}
+	doc := albtest.DoBoth(t, r, albtest.NewRequest(http.MethodGet, "/api/openapi.json"))
+	var d struct {
+		Paths map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(doc.Body, &d); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := d.Paths["/ping"]; !ok || len(d.Paths) != 1 {
+		t.Errorf("document paths = %v, want only /ping", d.Paths)
+	}
+
+	r = alb.New()
+	r.ServeOpenAPI(alb.OpenAPIOptions{DocsPath: "-"})
+	if resp := albtest.DoBoth(t, r, albtest.NewRequest(http.MethodGet, "/docs")); resp.Status != http.StatusNotFound {
+		t.Errorf(`GET /docs with DocsPath "-": %d, want 404`, resp.Status)
+	}
+	r = alb.New()
+	r.ServeOpenAPI(alb.OpenAPIOptions{})
+	if resp := albtest.DoBoth(t, r, albtest.NewRequest(http.MethodGet, "/docs")); resp.Status != http.StatusOK {
+		t.Errorf("GET /docs by default: %d, want 200", resp.Status)
+	}
+}

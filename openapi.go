@@ -92,6 +92,10 @@ func (r *Router) ServeOpenAPI(opts OpenAPIOptions) {
 		c.SetHeader("Cache-Control", "no-cache")
 		return c.Blob(http.StatusOK, "application/json", doc)
 	})
+	if opts.DocsPath != "-" {
+		r.hideFromDocument(http.MethodGet, opts.DocsPath)
+		r.GET(opts.DocsPath, DocsHandler(opts.Path, opts.Title))
+	}
 }
 
 // hideFromDocument leaves the route method pattern out of the document.
