@@ -119,8 +119,8 @@ func TestDocsPageAssets(t *testing.T) {
 	}
 }
 
-// smallDocument is an OpenAPI 3.1 document with two operations, served
-// until the generated document of examples/api takes its place.
+// smallDocument is an OpenAPI 3.1 document with two operations, for the
+// tests that need a document of known content.
 const smallDocument = `{
   "openapi": "3.1.0",
   "info": {"title": "Notes API", "version": "1.0.0"},
@@ -310,8 +310,10 @@ const renderedOperations = `Array.from(document.querySelectorAll(".opblock")).ma
 // own on the router, and renders the page in headless Chromium with the
 // CDN's files answered from the npm package: the operations appear, the
 // browser accepted both files' integrity, and nothing broke the page's
-// Content-Security-Policy. Then, with one byte of each file changed, the
-// browser refuses them and renders nothing: the integrity check is real.
+// Content-Security-Policy. Then examples/api, run as a process, serves its
+// own page (ServeOpenAPI) and every operation of its generated document
+// appears on it. Last, with one byte of each file changed, the browser
+// refuses them and renders nothing: the integrity check is real.
 func TestDocsPage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser test does not run in -short mode")
@@ -376,6 +378,29 @@ func TestDocsPage(t *testing.T) {
 		t.Errorf("the CDN served %q, want %q", served, want)
 	}
 
+	// examples/api's own page (ServeOpenAPI), rendering its generated
+	// document: every operation it lists appears with its summary.
+	api := startAPIExample(t)
+	wantAPI := documentOperations(t, fetchDocument(t, api.url))
+	resp = run(t, ctx, "load examples/api's /docs", chromedp.NavigateResponse(api.url+"/docs"))
+	if resp.Status != http.StatusOK {
+		t.Fatalf("GET /docs of examples/api: status %d, want 200", resp.Status)
+	}
+	do(t, ctx, "wait for examples/api's operations", chromedp.WaitVisible(chromedp.CSS(".opblock-summary-path")))
+	gotAPI := run(t, ctx, "read examples/api's operations", chromedp.Evaluate[[]renderedOperation](renderedOperations))
+	slices.SortFunc(gotAPI, compareOperations)
+	if !slices.Equal(gotAPI, wantAPI) {
+		t.Errorf("examples/api's page rendered\n%+v\nwant the document's\n%+v", gotAPI, wantAPI)
+	}
+	if v := run(t, ctx, "read the CSP violations", chromedp.Evaluate[[]string](`window.__cspViolations`)); len(v) != 0 {
+		t.Errorf("Content-Security-Policy violations on examples/api's page: %q", v)
+	}
+	for _, m := range console.take() {
+		if m.Type == chromedp.ConsoleError || m.IsException() {
+			t.Errorf("console on examples/api's page: %s (source %q, url %s)", m, m.Source, m.URL)
+		}
+	}
+
 	// A file that is not the pinned one is refused.
 	c.setTamper(true)
 	do(t, ctx, "reload with changed files", chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
@@ -391,4 +416,40 @@ func TestDocsPage(t *testing.T) {
 	if n := run(t, ctx, "count the operations", chromedp.Evaluate[int](`document.querySelectorAll(".opblock").length`)); n != 0 {
 		t.Errorf("with changed files the page rendered %d operations, want none", n)
 	}
+}
+
+// documentOperations returns the operations of an OpenAPI document as
+// Swagger UI shows them, sorted by compareOperations.
+func documentOperations(t *testing.T, doc []byte) []renderedOperation {
+	t.Helper()
+	var d struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		t.Fatal(err)
+	}
+	var ops []renderedOperation
+	for p, item := range d.Paths {
+		for method, raw := range item {
+			switch method {
+			case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+			default:
+				continue // parameters, summary, ...
+			}
+			var op struct{ Summary string }
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatal(err)
+			}
+			ops = append(ops, renderedOperation{Method: strings.ToUpper(method), Path: p, Summary: op.Summary})
+		}
+	}
+	if len(ops) == 0 {
+		t.Fatalf("the document lists no operation:\n%s", doc)
+	}
+	slices.SortFunc(ops, compareOperations)
+	return ops
+}
+
+func compareOperations(a, b renderedOperation) int {
+	return strings.Compare(a.Path+" "+a.Method, b.Path+" "+b.Method)
 }

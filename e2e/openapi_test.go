@@ -9,9 +9,11 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pb33f/libopenapi"
@@ -235,29 +237,52 @@ func TestDocumentValidatorCatchesLies(t *testing.T) {
 // apiToken is the bearer token the example runs with in these tests.
 const apiToken = "e2e-token"
 
+// apiBuild is examples/api built once for every test that runs it.
+var apiBuild struct {
+	once sync.Once
+	dir  string // removed by TestMain
+	bin  string
+	err  error
+}
+
 // startAPIExample builds examples/api (a module of its own) and runs it as a
 // developer does, with PORT on a free loopback port.
 func startAPIExample(t *testing.T) *example {
 	t.Helper()
-	bin := buildModule(t, "../examples/api")
-	return startExampleAt(t, bin, "/api/v1/notes", "API_TOKEN="+apiToken, "HOST=127.0.0.1")
+	apiBuild.once.Do(func() {
+		apiBuild.dir, apiBuild.err = os.MkdirTemp("", "alb-e2e-api-")
+		if apiBuild.err == nil {
+			apiBuild.bin, apiBuild.err = buildModule("../examples/api", apiBuild.dir)
+		}
+	})
+	if apiBuild.err != nil {
+		t.Fatal(apiBuild.err)
+	}
+	return startExampleAt(t, apiBuild.bin, "/api/v1/notes", "API_TOKEN="+apiToken, "HOST=127.0.0.1")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if apiBuild.dir != "" {
+		os.RemoveAll(apiBuild.dir)
+	}
+	os.Exit(code)
 }
 
 // buildModule builds the main package of the module in dir (relative to
-// this directory) and returns the binary's path.
-func buildModule(t *testing.T, dir string) string {
-	t.Helper()
+// this directory) into outDir and returns the binary's path.
+func buildModule(dir, outDir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	bin := filepath.Join(t.TempDir(), filepath.Base(abs))
+	bin := filepath.Join(outDir, filepath.Base(abs))
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
 	cmd.Dir = abs
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build in %s: %v\n%s", abs, err, out)
+		return "", fmt.Errorf("go build in %s: %v\n%s", abs, err, out)
 	}
-	return bin
+	return bin, nil
 }
