@@ -334,7 +334,9 @@ func TestDocsPage(t *testing.T) {
 		{"GET", "/api/v1/notes/{id}", "Read a note"},
 	}
 
-	ctx, closeBrowser := newBrowser(t, chromium)
+	// Three loads of a 1.7 MB script, on two busy cores: twice the usual
+	// life.
+	ctx, closeBrowser := newBrowserWithin(t, chromium, 2*browserTimeout)
 	defer closeBrowser()
 	c.intercept(t, ctx)
 	console := collectConsole(ctx)

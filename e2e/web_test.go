@@ -289,6 +289,12 @@ func freePort(t *testing.T) string {
 // browserTimeout, and is stopped when the test ends if it is still running.
 func newBrowser(t *testing.T, execPath string) (context.Context, func()) {
 	t.Helper()
+	return newBrowserWithin(t, execPath, browserTimeout)
+}
+
+// newBrowserWithin is newBrowser for a browser that lives at most life.
+func newBrowserWithin(t *testing.T, execPath string, life time.Duration) (context.Context, func()) {
+	t.Helper()
 	profile := t.TempDir() // removed after the browser has stopped: cleanups run last-in first-out
 	var out syncBuffer
 	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
@@ -305,8 +311,8 @@ func newBrowser(t *testing.T, execPath string) (context.Context, func()) {
 		chromedp.Flag("no-proxy-server", true), // straight to the loopback address
 		chromedp.CombinedOutput(&out),
 	)
-	life, cancelLife := context.WithTimeout(context.Background(), browserTimeout)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(life, opts...)
+	lifeCtx, cancelLife := context.WithTimeout(context.Background(), life)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(lifeCtx, opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
 	stop := sync.OnceFunc(func() {
 		cancelTab()
@@ -323,7 +329,7 @@ func newBrowser(t *testing.T, execPath string) (context.Context, func()) {
 			t.Logf("Chromium's output (the last 4 KiB):\n%s", s)
 		}
 	})
-	if err := chromedp.Do(ctx); err != nil { // starts the browser, bound by browserTimeout
+	if err := chromedp.Do(ctx); err != nil { // starts the browser, bound by life
 		t.Fatalf("starting Chromium (%s): %v\n%s", execPath, err, out.String())
 	}
 	return ctx, stop
