@@ -134,11 +134,12 @@ func (c *Context) Logger() *slog.Logger {
 // appends them to its own line so that both share their fields. The
 // strings stay valid after the request.
 func (c *Context) AppendLogAttrs(attrs []slog.Attr) []slog.Attr {
+	traceID, spanID := c.Trace()
 	attrs = append(attrs,
 		slog.String("request_id", c.RequestID()),
-		slog.String("trace_id", c.logTraceID()))
-	if c.spanID != "" {
-		attrs = append(attrs, slog.String("span_id", c.spanID))
+		slog.String("trace_id", traceID))
+	if spanID != "" {
+		attrs = append(attrs, slog.String("span_id", spanID))
 	}
 	return append(attrs,
 		slog.String("method", c.req.method),
@@ -175,12 +176,13 @@ func (c *Context) SetTrace(traceID, spanID string) {
 	c.traceID, c.spanID = traceID, spanID
 }
 
-// logTraceID returns the trace id the request's log lines carry.
-func (c *Context) logTraceID() string {
+// Trace returns the trace and span ids the request's log lines carry: those
+// given to SetTrace, or else the Root of the X-Amzn-Trace-Id header and "".
+func (c *Context) Trace() (traceID, spanID string) {
 	if c.traceID != "" {
-		return c.traceID
+		return c.traceID, c.spanID
 	}
-	return traceRoot(c.Header("X-Amzn-Trace-Id"))
+	return traceRoot(c.Header("X-Amzn-Trace-Id")), c.spanID
 }
 
 // traceRoot returns the Root field of an X-Amzn-Trace-Id value, such as
