@@ -306,7 +306,9 @@ type metricsWriter struct {
 	shape string // after the timestamp: `,"CloudWatchMetrics":[{"Namespace":...,"Dimensions":[[...]],"Metrics":[`
 	dims  string // the fixed dimension members: `,"service":"..."` and the options'
 	res   string // `,"StorageResolution":1` or ""
-	pool  sync.Pool
+
+	builtinDefs string // the MetricDefinitions of builtinMetrics
+	pool        sync.Pool
 }
 
 func newMetricsWriter(opts MetricsOptions) *metricsWriter {
@@ -357,6 +359,11 @@ func newMetricsWriter(opts MetricsOptions) *metricsWriter {
 	if opts.HighResolution {
 		m.res = `,"StorageResolution":1`
 	}
+	var defs []byte
+	for k, bm := range builtinMetrics {
+		defs = m.appendDefinition(defs, k, bm.name, bm.unit)
+	}
+	m.builtinDefs = string(defs)
 	m.pool.New = func() any { b := make([]byte, 0, 1024); return &b }
 	return m
 }
@@ -412,10 +419,8 @@ func (m *metricsWriter) write(c *alb.Context, set *metricSet, start time.Time, s
 		b = append(b, m.shape...)
 		k := 0
 		if first {
-			for _, bm := range builtinMetrics {
-				b = m.appendDefinition(b, k, bm.name, bm.unit)
-				k++
-			}
+			b = append(b, m.builtinDefs...)
+			k = len(builtinMetrics)
 		}
 		for i := range app {
 			if len(app[i].values) > 0 && k < maxMetricsPerDocument {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -398,21 +399,27 @@ func TestMetricsAllocs(t *testing.T) {
 	assertExtraAllocs(t, with, newRouter(h), lambdaCtx("id"), ev, 1)
 }
 
-func BenchmarkMetrics(b *testing.B) {
+// BenchmarkObservability measures what the access log and the metrics
+// add to Invoke, apart and together; both write to io.Discard.
+func BenchmarkObservability(b *testing.B) {
 	h := func(c *alb.Context) error { return c.NoContent(http.StatusNoContent) }
 	ev := newEvent("GET", "/users/7").json()
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	for _, bc := range []struct {
 		name string
-		r    *alb.Router
+		mw   []alb.Middleware
 	}{
-		{"without", newRouter(h)},
-		{"with", newRouter(h, Metrics(MetricsOptions{Writer: io.Discard}))},
+		{"none", nil},
+		{"Logger", []alb.Middleware{Logger(LoggerOptions{Logger: logger})}},
+		{"Metrics", []alb.Middleware{Metrics(MetricsOptions{Writer: io.Discard})}},
+		{"Logger+Metrics", []alb.Middleware{Logger(LoggerOptions{Logger: logger}), Metrics(MetricsOptions{Writer: io.Discard})}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			r := newRouter(h, bc.mw...)
 			ctx := lambdaCtx("bench")
 			b.ReportAllocs()
 			for b.Loop() {
-				_, _ = bc.r.Invoke(ctx, ev)
+				_, _ = r.Invoke(ctx, ev)
 			}
 		})
 	}
