@@ -378,6 +378,44 @@ func TestMetricsServiceFromEnvironment(t *testing.T) {
 	}
 }
 
+// FuzzAppendJSONString: encoding/json is the oracle. Every string encodes
+// to one JSON string that decodes to it, each byte of invalid UTF-8
+// replaced by U+FFFD, and the encoding is what encoding/json writes for the
+// decoded string (with HTML escaping off), but for the form of control
+// character escapes and U+2028 and U+2029, which it leaves as they are.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", `q"b\`, "tab\tnl\n\x00\x1f\x7f", "é ü 日本", "bad\xffutf8", "\u2028\u2029", "<a>&", "\xed\xa0\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		enc := appendJSONString(nil, s)
+		var got string
+		if err := json.Unmarshal(enc, &got); err != nil {
+			t.Fatalf("appendJSONString(%q) = %s, not JSON: %v", s, enc, err)
+		}
+		if want := string([]rune(s)); got != want { // each invalid byte a U+FFFD
+			t.Fatalf("appendJSONString(%q) decodes to %q, want %q", s, got, want)
+		}
+		var oracle bytes.Buffer
+		e := json.NewEncoder(&oracle)
+		e.SetEscapeHTML(false)
+		_ = e.Encode(got)
+		// encoding/json escapes U+2028 and U+2029; JSON does not require it.
+		want := strings.NewReplacer(`\u2028`, "\u2028", `\u2029`, "\u2029").Replace(strings.TrimSuffix(oracle.String(), "\n"))
+		if !sameControlEscapes(string(enc), want) {
+			t.Fatalf("appendJSONString(%q) = %s, encoding/json writes %s", s, enc, want)
+		}
+	})
+}
+
+// sameControlEscapes reports whether a and b differ only in how they
+// escape control characters (\n against \u000a, say), which JSON allows
+// either way.
+func sameControlEscapes(a, b string) bool {
+	short := strings.NewReplacer(`\b`, `\u0008`, `\f`, `\u000c`, `\n`, `\u000a`, `\r`, `\u000d`, `\t`, `\u0009`)
+	return short.Replace(a) == short.Replace(b)
+}
+
 func TestAppendJSONString(t *testing.T) {
 	for _, s := range []string{"", "plain", `q"b\`, "tab\tnl\n\x00\x1f", "é ü 日本", "bad\xffutf8", "\u2028"} {
 		var got string
@@ -385,7 +423,7 @@ func TestAppendJSONString(t *testing.T) {
 			t.Errorf("appendJSONString(%q) is not JSON: %v", s, err)
 			continue
 		}
-		if want := strings.ToValidUTF8(s, "\ufffd"); got != want {
+		if want := string([]rune(s)); got != want {
 			t.Errorf("appendJSONString(%q) decodes to %q, want %q", s, got, want)
 		}
 	}
