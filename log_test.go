@@ -327,3 +327,29 @@ func TestContextLoggerDefault(t *testing.T) {
 		t.Errorf("stdout = %q (%v), want a JSON line with message, level and request_id", b, err)
 	}
 }
+
+// FuzzTraceRoot: the Root of an X-Amzn-Trace-Id value, against a plain
+// oracle: split at ';', trim spaces and tabs, the first field named Root
+// in any ASCII case.
+func FuzzTraceRoot(f *testing.F) {
+	for _, s := range []string{
+		"", "Root=1-67a0c2f1-3b9d2c1e0f4a5b6c7d8e9f01",
+		"Self=1-67a0c2f1-111111111111111111111111;Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+		" root = x ;ROOT=y", "Root", "Root=", ";;Root=a;", "Rööt=a;Root=b", "Root=a=b",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := ""
+		for _, field := range strings.Split(s, ";") {
+			name, value, ok := strings.Cut(strings.Trim(field, " \t"), "=")
+			if ok && strings.EqualFold(name, "root") {
+				want = strings.Trim(value, " \t")
+				break
+			}
+		}
+		if got := traceRoot(s); got != want {
+			t.Fatalf("traceRoot(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
