@@ -3,6 +3,7 @@ package middleware
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -460,5 +461,37 @@ func BenchmarkObservability(b *testing.B) {
 				_, _ = r.Invoke(ctx, ev)
 			}
 		})
+	}
+}
+
+// TestMetricsConcurrent: concurrent requests, each putting values from
+// several goroutines on copies of its Context, get their own documents
+// with every value (run with -race).
+func TestMetricsConcurrent(t *testing.T) {
+	r, buf := metricsRouter(MetricsOptions{})
+	r.GET("/fan/:n", func(c *alb.Context) error {
+		var wg sync.WaitGroup
+		for range 4 {
+			cp := c.Copy()
+			wg.Go(func() { _ = PutMetric(cp, "Fan", UnitCount, 1) })
+		}
+		wg.Wait()
+		return nil
+	})
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Go(func() {
+			_, _ = r.Invoke(context.Background(), newEvent("GET", "/fan/"+strconv.Itoa(i)).json())
+		})
+	}
+	wg.Wait()
+	docs := buf.docs(t)
+	if len(docs) != 16 {
+		t.Fatalf("%d documents, want 16", len(docs))
+	}
+	for _, d := range docs {
+		if v, _ := d.root["Fan"].([]any); len(v) != 4 {
+			t.Errorf("Fan = %v, want 4 values", d.root["Fan"])
+		}
 	}
 }
