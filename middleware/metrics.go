@@ -175,7 +175,7 @@ func Metrics(opts MetricsOptions) alb.Middleware {
 				return next(c)
 			}
 			start := time.Now()
-			set := &metricSet{}
+			set := &metricSet{dims: m.dimNames}
 			c.Set(metricsKey, set)
 			panicked := true
 			defer func() {
@@ -198,8 +198,8 @@ func Metrics(opts MetricsOptions) alb.Middleware {
 // that many data points; they must share their unit.
 //
 // PutMetric returns an error, and adds nothing, when the name is empty,
-// longer than 255 bytes, not valid UTF-8, holds a control character or is
-// one of the names Metrics uses; when the unit is not a CloudWatch unit,
+// longer than 255 bytes, not valid UTF-8, holds a control character, or is
+// one of the names Metrics uses or of Options.Dimensions; when the unit is not a CloudWatch unit,
 // or differs from the one given earlier for the name; when the value is
 // NaN, infinite, or beyond what CloudWatch accepts (a magnitude above
 // 2^360 or, other than zero, below 2^-260); and ErrNoMetrics when Metrics
@@ -214,7 +214,7 @@ func PutMetric(c *alb.Context, name string, unit MetricUnit, value float64) erro
 	if err := checkName("metric name", name); err != nil {
 		return err
 	}
-	if reservedName(name) {
+	if reservedName(name) || set.dims[name] {
 		return errors.New("middleware: PutMetric: " + strconv.Quote(name) + " is a name Metrics uses")
 	}
 	if !unit.Valid() {
@@ -228,6 +228,7 @@ func PutMetric(c *alb.Context, name string, unit MetricUnit, value float64) erro
 
 // metricSet is the application's metrics of one request.
 type metricSet struct {
+	dims    map[string]bool // the names of Options.Dimensions, which no metric may take
 	mu      sync.Mutex
 	done    bool // the document was written
 	metrics []metric
@@ -307,7 +308,8 @@ type metricsWriter struct {
 	dims  string // the fixed dimension members: `,"service":"..."` and the options'
 	res   string // `,"StorageResolution":1` or ""
 
-	builtinDefs string // the MetricDefinitions of builtinMetrics
+	builtinDefs string          // the MetricDefinitions of builtinMetrics
+	dimNames    map[string]bool // the names of Options.Dimensions
 	pool        sync.Pool
 }
 
@@ -352,7 +354,10 @@ func newMetricsWriter(opts MetricsOptions) *metricsWriter {
 		dims = appendJSONString(append(appendJSONString(append(dims, ','), name), ':'), opts.Dimensions[name])
 	}
 	shape = append(shape, `]],"Metrics":[`...)
-	m := &metricsWriter{w: opts.Writer, shape: string(shape), dims: string(dims)}
+	m := &metricsWriter{w: opts.Writer, shape: string(shape), dims: string(dims), dimNames: map[string]bool{}}
+	for _, name := range names {
+		m.dimNames[name] = true
+	}
 	if m.w == nil {
 		m.w = os.Stdout
 	}

@@ -286,6 +286,22 @@ func TestPutMetricAfterWrite(t *testing.T) {
 // TestMetricsLimits: over 100 metrics, or over 100 values of one metric,
 // the request gets more documents, each within the limits, and every
 // value is written once.
+func TestPutMetricDimensionName(t *testing.T) {
+	var err error
+	r, buf := metricsRouter(MetricsOptions{Dimensions: map[string]string{"stage": "prod"}})
+	r.GET("/dim", func(c *alb.Context) error {
+		err = PutMetric(c, "stage", UnitCount, 1)
+		return nil
+	})
+	invoke(t, r, newEvent("GET", "/dim"))
+	if err == nil {
+		t.Error("PutMetric with a dimension's name = nil, want an error")
+	}
+	if docs := buf.docs(t); len(docs) != 1 || docs[0].root["stage"] != "prod" {
+		t.Errorf("documents = %v, want stage prod", docs)
+	}
+}
+
 func TestMetricsLimits(t *testing.T) {
 	r, buf := metricsRouter(MetricsOptions{})
 	r.GET("/many", func(c *alb.Context) error {
