@@ -64,6 +64,10 @@ type Options struct {
 	TraceHealthChecks bool
 }
 
+// serverKind is made once: as an interface value it would be allocated
+// on every request.
+var serverKind = trace.WithSpanKind(trace.SpanKindServer)
+
 // defaultPropagator is the propagator of Options' zero value.
 var defaultPropagator = propagation.NewCompositeTextMapPropagator(
 	xray.Propagator{}, propagation.TraceContext{}, propagation.Baggage{})
@@ -126,8 +130,7 @@ func Middleware(opts Options) alb.Middleware {
 			ctx := prop.Extract(c.Context(), carrier{c})
 			method, known := methodOf(c.Method())
 			ctx, span := tracer.Start(ctx, spanName(method, known, c.Route()),
-				trace.WithSpanKind(trace.SpanKindServer),
-				trace.WithAttributes(startAttributes(c, method, known)...))
+				serverKind, trace.WithAttributes(startAttributes(c, method, known)...))
 			c.SetContext(ctx)
 			if sc := span.SpanContext(); sc.IsValid() {
 				c.SetTrace(sc.TraceID().String(), sc.SpanID().String())
@@ -242,11 +245,18 @@ func startAttributes(c *alb.Context, method string, known bool) []attribute.KeyV
 // arnRegionAccount returns the region and account of an ARN
 // ("arn:partition:service:region:account:resource").
 func arnRegionAccount(arn string) (region, account string, ok bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[3] == "" || parts[4] == "" {
+	rest, ok := strings.CutPrefix(arn, "arn:")
+	if !ok {
 		return "", "", false
 	}
-	return parts[3], parts[4], true
+	_, rest, _ = strings.Cut(rest, ":") // partition
+	_, rest, _ = strings.Cut(rest, ":") // service
+	region, rest, _ = strings.Cut(rest, ":")
+	account, _, ok = strings.Cut(rest, ":")
+	if !ok || region == "" || account == "" {
+		return "", "", false
+	}
+	return region, account, true
 }
 
 // methodOf returns the method as the conventions record it, and whether it

@@ -319,6 +319,23 @@ func TestGlobalProvider(t *testing.T) {
 	}
 }
 
+func TestARNRegionAccount(t *testing.T) {
+	for _, tc := range []struct{ arn, region, account string }{
+		{targetGroupARN, "eu-west-1", "123456789012"},
+		{"arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:targetgroup/a/b", "cn-north-1", "123456789012"},
+		{"arn:aws:lambda:us-east-1:123456789012:function:f:alias", "us-east-1", "123456789012"},
+		{"arn:aws:s3:::bucket", "", ""},
+		{"arn:aws:elasticloadbalancing:eu-west-1:123456789012", "", ""},
+		{"not an arn", "", ""},
+		{"", "", ""},
+	} {
+		region, account, ok := arnRegionAccount(tc.arn)
+		if region != tc.region || account != tc.account || ok != (tc.region != "") {
+			t.Errorf("arnRegionAccount(%q) = %q, %q, %v; want %q, %q", tc.arn, region, account, ok, tc.region, tc.account)
+		}
+	}
+}
+
 func TestHostOf(t *testing.T) {
 	for in, want := range map[string]string{
 		"example.com": "example.com", "example.com:8443": "example.com",
