@@ -6,11 +6,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -90,7 +92,10 @@ type Router struct {
 
 	// Logger receives the router's warnings and errors: panics, handler
 	// errors of status 500 and above, and headers or cookies the encoder
-	// had to drop. nil means slog.Default().
+	// had to drop. nil means slog.Default(). Its handler also writes the
+	// request logger's records (Context.Logger); when Logger is nil, those
+	// go to NewLogHandler(os.Stdout) instead: JSON lines on standard
+	// output, configured by Lambda's logging controls.
 	Logger *slog.Logger
 
 	// SetCookiePolicy says what to do with several Set-Cookie headers in
@@ -130,7 +135,8 @@ type Router struct {
 
 	start    sync.Once
 	frozen   bool
-	cfg      settings // the exported settings, as they were at freeze
+	served   atomic.Bool // a request was served: the next is not a cold start
+	cfg      settings    // the exported settings, as they were at freeze
 	enc      encoder
 	pool     sync.Pool
 	notFound HandlerFunc // the hooks, wrapped in the router's middleware
@@ -149,6 +155,7 @@ type settings struct {
 	handleOPTIONS          bool
 	panicHandler           func(c *Context, recovered any)
 	logger                 *slog.Logger // never nil
+	requestLog             slog.Handler // Context.Logger's, never nil
 	trustedProxyHops       int
 	jsonCodec              JSONCodec // never nil
 }
@@ -435,6 +442,9 @@ func (r *Router) freeze() {
 	}
 	if r.cfg.logger == nil {
 		r.cfg.logger = slog.Default()
+		r.cfg.requestLog = NewLogHandler(os.Stdout)
+	} else {
+		r.cfg.requestLog = r.cfg.logger.Handler()
 	}
 	r.enc = encoder{logger: r.cfg.logger, cookies: r.SetCookiePolicy, tooLargeStatus: r.TooLargeStatus}
 	r.onError = r.ErrorHandler
@@ -495,6 +505,23 @@ func (r *Router) logger() *slog.Logger {
 	return slog.Default()
 }
 
+// requestLogHandler returns the handler of Context.Logger: as frozen once
+// serving, as set before (for a Context made outside Invoke, in a test).
+func (r *Router) requestLogHandler() slog.Handler {
+	if r.frozen {
+		return r.cfg.requestLog
+	}
+	if r.Logger != nil {
+		return r.Logger.Handler()
+	}
+	return NewLogHandler(os.Stdout)
+}
+
+// isColdStart reports whether this is the first request r serves, once.
+func (r *Router) isColdStart() bool {
+	return !r.served.Load() && r.served.CompareAndSwap(false, true)
+}
+
 // Invoke handles one ALB event: payload is the event JSON, and the result is
 // the response JSON for the ALB. It makes *Router a lambda.Handler.
 //
@@ -521,6 +548,7 @@ func (r *Router) invoke(ctx context.Context, c *Context, payload []byte) (out []
 		}
 	}()
 	c.ctx = ctx
+	c.coldStart = r.isColdStart()
 	if err := c.req.decodePayload(payload); err != nil {
 		c.req.multiValue = guessMultiValue(payload)
 		r.fail(c, &HTTPError{Status: http.StatusBadRequest, Message: "malformed ALB event", Err: err})
@@ -550,6 +578,7 @@ func (r *Router) ServeEvent(ctx context.Context, ev events.ALBTargetGroupRequest
 			}
 		}()
 		c.ctx = ctx
+		c.coldStart = r.isColdStart()
 		c.req.fromEvent(&ev)
 		r.serve(c)
 		return r.encodeResponse(ctx, c)
