@@ -133,18 +133,21 @@ type Router struct {
 	hasRoutes  bool
 	firstRoute string // method and pattern, for messages
 
-	start    sync.Once
-	frozen   bool
-	served   atomic.Bool // a request was served: the next is not a cold start
-	cfg      settings    // the exported settings, as they were at freeze
-	enc      encoder
-	pool     sync.Pool
-	notFound HandlerFunc // the hooks, wrapped in the router's middleware
-	notAllow HandlerFunc
-	options  HandlerFunc
-	redirect HandlerFunc
-	dotDot   HandlerFunc
-	onError  func(c *Context, err error)
+	start  sync.Once
+	frozen bool
+	served atomic.Bool // a request was served: the next is not a cold start
+
+	stdoutLogOnce sync.Once
+	stdoutLog     slog.Handler // Context.Logger's when Logger is nil
+	cfg           settings     // the exported settings, as they were at freeze
+	enc           encoder
+	pool          sync.Pool
+	notFound      HandlerFunc // the hooks, wrapped in the router's middleware
+	notAllow      HandlerFunc
+	options       HandlerFunc
+	redirect      HandlerFunc
+	dotDot        HandlerFunc
+	onError       func(c *Context, err error)
 }
 
 // settings is the copy of the exported settings a serving router reads.
@@ -155,7 +158,7 @@ type settings struct {
 	handleOPTIONS          bool
 	panicHandler           func(c *Context, recovered any)
 	logger                 *slog.Logger // never nil
-	requestLog             slog.Handler // Context.Logger's, never nil
+	loggerSet              bool         // Logger was set: Context.Logger writes to its handler
 	trustedProxyHops       int
 	jsonCodec              JSONCodec // never nil
 }
@@ -440,11 +443,9 @@ func (r *Router) freeze() {
 	if r.cfg.jsonCodec == nil {
 		r.cfg.jsonCodec = JSONv2{}
 	}
+	r.cfg.loggerSet = r.cfg.logger != nil
 	if r.cfg.logger == nil {
 		r.cfg.logger = slog.Default()
-		r.cfg.requestLog = NewLogHandler(os.Stdout)
-	} else {
-		r.cfg.requestLog = r.cfg.logger.Handler()
 	}
 	r.enc = encoder{logger: r.cfg.logger, cookies: r.SetCookiePolicy, tooLargeStatus: r.TooLargeStatus}
 	r.onError = r.ErrorHandler
@@ -505,11 +506,17 @@ func (r *Router) logger() *slog.Logger {
 	return slog.Default()
 }
 
-// requestLogHandler returns the handler of Context.Logger: as frozen once
-// serving, as set before (for a Context made outside Invoke, in a test).
+// requestLogHandler returns the handler of Context.Logger: the Logger's
+// handler as frozen once serving (as set before, for a Context made
+// outside Invoke, in a test), else NewLogHandler(os.Stdout), made on
+// first use: a program that never calls Context.Logger does not link it.
 func (r *Router) requestLogHandler() slog.Handler {
 	if r.frozen {
-		return r.cfg.requestLog
+		if r.cfg.loggerSet {
+			return r.cfg.logger.Handler()
+		}
+		r.stdoutLogOnce.Do(func() { r.stdoutLog = NewLogHandler(os.Stdout) })
+		return r.stdoutLog
 	}
 	if r.Logger != nil {
 		return r.Logger.Handler()
@@ -753,9 +760,11 @@ func guessMultiValue(payload []byte) bool {
 // see Register) is answered as that problem, application/problem+json, as
 // ProblemErrorHandler answers it.
 func DefaultErrorHandler(c *Context, err error) {
-	var pe *ProblemError
-	if errors.As(err, &pe) {
-		writeProblem(c, err, pe)
+	// Through an interface, so that a program that never makes a
+	// *ProblemError does not link the code that writes one.
+	var pw problemWriter
+	if errors.As(err, &pw) {
+		pw.writeProblemFor(c, err)
 		return
 	}
 	var he *HTTPError
