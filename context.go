@@ -58,6 +58,12 @@ type Context struct {
 
 	values       []contextValue
 	errorHandled bool // HandleError has run
+
+	log       *slog.Logger // Logger's, made on first use and kept with c
+	requestID string       // SetRequestID
+	traceID   string       // SetTrace
+	spanID    string
+	coldStart bool // the first request its router serves
 }
 
 type contextValue struct {
@@ -80,6 +86,7 @@ func (c *Context) reset() {
 	clear(c.values)
 	c.values = c.values[:0]
 	c.errorHandled = false
+	c.requestID, c.traceID, c.spanID, c.coldStart = "", "", "", false
 }
 
 // Context returns the invocation's context: it carries the Lambda deadline
@@ -560,6 +567,11 @@ func (c *Context) Copy() *Context {
 		route:    c.route,
 		body:     c.body,
 		redirect: c.redirect,
+
+		requestID: c.RequestID(),
+		traceID:   c.traceID,
+		spanID:    c.spanID,
+		coldStart: c.coldStart,
 	}
 	cp.req = c.req
 	cp.req.cols = [numCols][]field{}

@@ -8,8 +8,11 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"os"
 	"path"
 	"testing/fstest"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/albkit/alb"
 )
@@ -137,4 +140,30 @@ func ExampleRouter_GET_catchAllFiles() {
 	// /files/%2e%2e/%2e%2e/etc/passwd 400 {"message":"path holds a '..' segment"}
 	// /files/..%2fstatic/a/b.txt 400 {"message":"path holds a '..' segment"}
 	// /files//etc/passwd 404 {"message":"Not Found"}
+}
+
+func ExampleContext_Logger() {
+	r := alb.New()
+	// The request logger writes through Router.Logger's handler; without
+	// one, JSON lines on stdout as Lambda's logging controls say. The time
+	// is left out here so that the output is the same on every run.
+	r.Logger = slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+	r.GET("/users/:id", func(c *alb.Context) error {
+		c.Logger().Info("loading user", "id", c.Param("id"))
+		c.Logger().Debug("below the handler's level: never formatted")
+		return c.NoContent(http.StatusNoContent)
+	})
+	event := `{"httpMethod":"GET","path":"/users/42","headers":{"x-amzn-trace-id":"Root=1-67a0c2f1-3b9d2c1e0f4a5b6c7d8e9f01",` +
+		`"x-forwarded-for":"203.0.113.7","x-forwarded-proto":"https"},"body":"","isBase64Encoded":false}`
+	ctx := lambdacontext.NewContext(context.Background(), &lambdacontext.LambdaContext{AwsRequestID: "8f5ba4c1-2d3e-4f50-9a61-7b8c9d0e1f23"})
+	_, _ = r.Invoke(ctx, []byte(event))
+	// Output:
+	// {"level":"INFO","msg":"loading user","request_id":"8f5ba4c1-2d3e-4f50-9a61-7b8c9d0e1f23","trace_id":"1-67a0c2f1-3b9d2c1e0f4a5b6c7d8e9f01","method":"GET","route":"/users/:id","client_ip":"203.0.113.7","cold_start":true,"id":"42"}
 }

@@ -86,6 +86,15 @@ func (e *ProblemError) Error() string {
 // Unwrap returns the internal cause.
 func (e *ProblemError) Unwrap() error { return e.Err }
 
+// problemWriter is what DefaultErrorHandler looks for in an error chain:
+// only *ProblemError implements it.
+type problemWriter interface {
+	writeProblemFor(c *Context, err error)
+}
+
+// writeProblemFor answers err, which is or wraps e, with e.
+func (e *ProblemError) writeProblemFor(c *Context, err error) { writeProblem(c, err, e) }
+
 // problemFor returns err as a *ProblemError: itself when it is (or wraps)
 // one; from an *HTTPError's status and public message, keeping err as the
 // cause; or a 500 that says nothing of err, keeping it as the cause.

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -90,7 +92,10 @@ type Router struct {
 
 	// Logger receives the router's warnings and errors: panics, handler
 	// errors of status 500 and above, and headers or cookies the encoder
-	// had to drop. nil means slog.Default().
+	// had to drop. nil means slog.Default(). Its handler also writes the
+	// request logger's records (Context.Logger); when Logger is nil, those
+	// go to NewLogHandler(os.Stdout) instead: JSON lines on standard
+	// output, configured by Lambda's logging controls.
 	Logger *slog.Logger
 
 	// SetCookiePolicy says what to do with several Set-Cookie headers in
@@ -128,17 +133,21 @@ type Router struct {
 	hasRoutes  bool
 	firstRoute string // method and pattern, for messages
 
-	start    sync.Once
-	frozen   bool
-	cfg      settings // the exported settings, as they were at freeze
-	enc      encoder
-	pool     sync.Pool
-	notFound HandlerFunc // the hooks, wrapped in the router's middleware
-	notAllow HandlerFunc
-	options  HandlerFunc
-	redirect HandlerFunc
-	dotDot   HandlerFunc
-	onError  func(c *Context, err error)
+	start  sync.Once
+	frozen bool
+	served atomic.Bool // a request was served: the next is not a cold start
+
+	stdoutLogOnce sync.Once
+	stdoutLog     slog.Handler // Context.Logger's when Logger is nil
+	cfg           settings     // the exported settings, as they were at freeze
+	enc           encoder
+	pool          sync.Pool
+	notFound      HandlerFunc // the hooks, wrapped in the router's middleware
+	notAllow      HandlerFunc
+	options       HandlerFunc
+	redirect      HandlerFunc
+	dotDot        HandlerFunc
+	onError       func(c *Context, err error)
 }
 
 // settings is the copy of the exported settings a serving router reads.
@@ -149,6 +158,7 @@ type settings struct {
 	handleOPTIONS          bool
 	panicHandler           func(c *Context, recovered any)
 	logger                 *slog.Logger // never nil
+	loggerSet              bool         // Logger was set: Context.Logger writes to its handler
 	trustedProxyHops       int
 	jsonCodec              JSONCodec // never nil
 }
@@ -433,6 +443,7 @@ func (r *Router) freeze() {
 	if r.cfg.jsonCodec == nil {
 		r.cfg.jsonCodec = JSONv2{}
 	}
+	r.cfg.loggerSet = r.cfg.logger != nil
 	if r.cfg.logger == nil {
 		r.cfg.logger = slog.Default()
 	}
@@ -495,6 +506,29 @@ func (r *Router) logger() *slog.Logger {
 	return slog.Default()
 }
 
+// requestLogHandler returns the handler of Context.Logger: the Logger's
+// handler as frozen once serving (as set before, for a Context made
+// outside Invoke, in a test), else NewLogHandler(os.Stdout), made on
+// first use: a program that never calls Context.Logger does not link it.
+func (r *Router) requestLogHandler() slog.Handler {
+	if r.frozen {
+		if r.cfg.loggerSet {
+			return r.cfg.logger.Handler()
+		}
+		r.stdoutLogOnce.Do(func() { r.stdoutLog = NewLogHandler(os.Stdout) })
+		return r.stdoutLog
+	}
+	if r.Logger != nil {
+		return r.Logger.Handler()
+	}
+	return NewLogHandler(os.Stdout)
+}
+
+// isColdStart reports whether this is the first request r serves, once.
+func (r *Router) isColdStart() bool {
+	return !r.served.Load() && r.served.CompareAndSwap(false, true)
+}
+
 // Invoke handles one ALB event: payload is the event JSON, and the result is
 // the response JSON for the ALB. It makes *Router a lambda.Handler.
 //
@@ -521,6 +555,7 @@ func (r *Router) invoke(ctx context.Context, c *Context, payload []byte) (out []
 		}
 	}()
 	c.ctx = ctx
+	c.coldStart = r.isColdStart()
 	if err := c.req.decodePayload(payload); err != nil {
 		c.req.multiValue = guessMultiValue(payload)
 		r.fail(c, &HTTPError{Status: http.StatusBadRequest, Message: "malformed ALB event", Err: err})
@@ -550,6 +585,7 @@ func (r *Router) ServeEvent(ctx context.Context, ev events.ALBTargetGroupRequest
 			}
 		}()
 		c.ctx = ctx
+		c.coldStart = r.isColdStart()
 		c.req.fromEvent(&ev)
 		r.serve(c)
 		return r.encodeResponse(ctx, c)
@@ -724,9 +760,11 @@ func guessMultiValue(payload []byte) bool {
 // see Register) is answered as that problem, application/problem+json, as
 // ProblemErrorHandler answers it.
 func DefaultErrorHandler(c *Context, err error) {
-	var pe *ProblemError
-	if errors.As(err, &pe) {
-		writeProblem(c, err, pe)
+	// Through an interface, so that a program that never makes a
+	// *ProblemError does not link the code that writes one.
+	var pw problemWriter
+	if errors.As(err, &pw) {
+		pw.writeProblemFor(c, err)
 		return
 	}
 	var he *HTTPError

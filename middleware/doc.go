@@ -18,6 +18,7 @@
 //		middleware.Recover(middleware.RecoverOptions{}),
 //		middleware.RequestID(middleware.RequestIDOptions{}),
 //		middleware.Logger(middleware.LoggerOptions{}),
+//		middleware.Metrics(middleware.MetricsOptions{Namespace: "shop"}),
 //		middleware.Timeout(middleware.TimeoutOptions{Duration: 10 * time.Second}),
 //		middleware.SecureHeaders(middleware.SecureHeadersOptions{}),
 //		middleware.CORS(middleware.CORSOptions{AllowedOrigins: []string{"https://app.example.com"}}),
@@ -42,6 +43,9 @@
 //   - RequestID gives each request an id (the Lambda request id), for the
 //     log lines and the X-Request-Id response header.
 //   - Logger writes one access-log line per request, with the request id.
+//   - Metrics writes the request's CloudWatch metrics (count, latency,
+//     4xx, 5xx, cold start, and the handler's own from PutMetric) as one
+//     embedded-metric-format document on standard output.
 //   - Timeout answers 503 before the Lambda deadline, when the handler
 //     would otherwise be killed and the client would get the ALB's bare
 //     502.

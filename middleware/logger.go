@@ -26,19 +26,29 @@ type LoggerOptions struct {
 
 // Logger returns middleware that writes one access-log line per request,
 // with slog's LogAttrs, once the handler has returned. The message is
-// "request" and the attributes are:
+// "request" and the attributes are the request's log attributes, those
+// every record of alb.Context.Logger carries (alb.Context.AppendLogAttrs),
+// then the response's:
 //
+//	request_id  alb.Context.RequestID: the id RequestID gave the request,
+//	            or the Lambda request id
+//	trace_id    the Root of the X-Amzn-Trace-Id header, or the trace id a
+//	            tracing middleware set (alb.Context.SetTrace); "" on
+//	            health checks
+//	span_id     the span id a tracing middleware set, only when there is one
 //	method      the request method
-//	path        the raw path, still percent-encoded (alb.Context.RawPath)
 //	route       the matched pattern, "" when none matched
+//	client_ip   alb.Context.ClientIP, "" on health checks
+//	cold_start  true on the first request the router serves
+//	path        the raw path, still percent-encoded (alb.Context.RawPath)
 //	status      the response status (see below)
 //	bytes       the length of the response body
 //	duration    the time the handler took
-//	request_id  GetRequestID: "" unless RequestID runs outside Logger
-//	trace_id    the X-Amzn-Trace-Id header, "" on health checks
-//	client_ip   alb.Context.ClientIP, "" on health checks
 //	mode        "single" or "multi": the target group's header mode
 //	error       the error the handler returned, only when there is one
+//
+// (Before the request logger, trace_id held the whole X-Amzn-Trace-Id
+// header, and request_id was "" unless RequestID ran outside Logger.)
 //
 // When the handler returns an error, Logger has it answered at once by the
 // router's ErrorHandler (alb.Context.HandleError), so that status and bytes
@@ -98,20 +108,16 @@ func logRequest(c *alb.Context, logger *slog.Logger, level func(int) slog.Level,
 	if c.MultiValue() {
 		mode = "multi"
 	}
-	attrs := [...]slog.Attr{
-		slog.String("method", c.Method()),
+	var buf [16]slog.Attr
+	attrs := append(c.AppendLogAttrs(buf[:0]),
 		slog.String("path", c.RawPath()),
-		slog.String("route", c.Route()),
 		slog.Int("status", status),
 		slog.Int("bytes", len(c.ResponseBody())),
 		slog.Duration("duration", time.Since(start)),
-		slog.String("request_id", GetRequestID(c)),
-		slog.String("trace_id", c.TraceID()),
-		slog.String("client_ip", c.ClientIP()),
 		slog.String("mode", mode),
-		{},
-	}
-	n := len(attrs) - 1
+		slog.Attr{},
+	)
+	n := len(attrs) - 1 // the last is room for error or panic
 	switch {
 	case panicked:
 		attrs[n], n = slog.Bool("panic", true), n+1

@@ -34,7 +34,7 @@ func TestLoggerLine(t *testing.T) {
 		for key, want := range map[string]any{
 			"level": "INFO", "msg": "request", "method": "GET", "path": "/files/a%20b",
 			"route": "/files/:name", "status": 201.0, "bytes": 5.0, "request_id": "lambda-id",
-			"trace_id": "Root=" + testTraceRoot, "client_ip": "203.0.113.9", "mode": mode,
+			"trace_id": testTraceRoot, "client_ip": "203.0.113.9", "mode": mode, "cold_start": true,
 		} {
 			if got := rec[key]; got != want {
 				t.Errorf("log %s = %v (%T), want %v", key, got, got, want)
@@ -184,4 +184,41 @@ func TestLoggerSeesCustomErrorHandler(t *testing.T) {
 			t.Errorf("ErrorHandler ran %d times, want 1", calls)
 		}
 	})
+}
+
+// TestLoggerSharesRequestFields: the access line carries the request's log
+// attributes with the values the request logger's records carry.
+func TestLoggerSharesRequestFields(t *testing.T) {
+	logger, logs := newTestLogger()
+	r := alb.New()
+	r.Logger = logger
+	r.Use(RequestID(RequestIDOptions{}), Logger(LoggerOptions{Logger: logger}))
+	r.GET("/users/:id", func(c *alb.Context) error {
+		c.SetTrace("67a0c2f13b9d2c1e0f4a5b6c7d8e9f01", "00f067aa0ba902b7")
+		c.Logger().Info("inside")
+		return c.NoContent(http.StatusNoContent)
+	})
+	for i := range 2 {
+		invokeCtx(t, lambdaCtx("id-"+string(rune('a'+i))), r, newEvent("GET", "/users/7"))
+	}
+	recs := logs.records(t)
+	if len(recs) != 4 {
+		t.Fatalf("logged %d lines, want 4", len(recs))
+	}
+	for i := 0; i < 4; i += 2 {
+		inside, access := recs[i], recs[i+1]
+		if inside["msg"] != "inside" || access["msg"] != "request" {
+			t.Fatalf("lines %d, %d = %v, %v: want the handler's line, then the access line", i, i+1, inside, access)
+		}
+		want := map[string]any{
+			"request_id": "id-" + string(rune('a'+i/2)), "trace_id": "67a0c2f13b9d2c1e0f4a5b6c7d8e9f01",
+			"span_id": "00f067aa0ba902b7", "method": "GET", "route": "/users/:id",
+			"client_ip": "203.0.113.7", "cold_start": i == 0,
+		}
+		for key, w := range want {
+			if inside[key] != w || access[key] != w {
+				t.Errorf("request %d: %s = %v in the handler's line, %v in the access line, want %v", i/2, key, inside[key], access[key], w)
+			}
+		}
+	}
 }

@@ -40,6 +40,9 @@ var requestIDKey = &struct{ name string }{"request id"}
 // the client sent and adds its own Self; inside Lambda the request id is
 // used instead.)
 //
+// The id is also the request's alb.Context.RequestID, so the request
+// logger (alb.Context.Logger) and Logger's access line carry it.
+//
 // GetRequestID returns the id and GetTraceRoot the trace header's Root
 // value, to any code running inside RequestID (Logger and Recover use
 // them). Once the handler has returned, RequestID sets the id as the
@@ -68,6 +71,7 @@ func RequestID(opts RequestIDOptions) alb.Middleware {
 				ids.requestID = randomID()
 			}
 			c.Set(requestIDKey, ids)
+			c.SetRequestID(ids.requestID)
 			err := next(c)
 			c.SetHeader(header, ids.requestID)
 			return err

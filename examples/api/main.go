@@ -25,6 +25,12 @@
 //   - a plain HandlerFunc route beside the typed ones (/api/v1/version);
 //   - pagination: ?limit= (50 by default, at most 100) and ?tag= filter
 //     the list, and ?after= takes the cursor "next" of the previous page.
+//   - observability: every request gets an access-log line (JSON, as
+//     Lambda's logging controls say), a CloudWatch embedded-metric-format
+//     document (middleware.Metrics, namespace "notes") and an
+//     OpenTelemetry server span, all on standard output; the spans are
+//     printed only when ALB_TRACES=stdout, and otherwise go to the global
+//     TracerProvider (a no-op unless the program sets one).
 //
 // The routes:
 //
@@ -52,7 +58,8 @@
 // Run it locally, where it serves on 127.0.0.1:8080 (PORT changes the
 // port) the way an ALB would in front of the function:
 //
-//	cd examples/api && go run .
+//	cd examples/api && go run .                   # logs and metrics
+//	cd examples/api && ALB_TRACES=stdout go run .  # and spans
 //
 //	curl -i localhost:8080/api/v1/notes -H 'Authorization: Bearer dev-token' \
 //		-H 'Content-Type: application/json' -d '{"title":"Buy milk","tags":["home"]}'   # 201
@@ -104,15 +111,22 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"os"
 	"strconv"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
 	"github.com/albkit/alb"
 	"github.com/albkit/alb/examples/api/config"
 	"github.com/albkit/alb/middleware"
+	albotel "github.com/albkit/alb/otel"
 )
 
 // devToken is the bearer token of the write routes when API_TOKEN is not
@@ -137,8 +151,10 @@ var apiDoc = alb.OpenAPIOptions{
 
 // newRouter returns the API: s holds the notes, token is the bearer token
 // of the write routes, and logger receives the access log and the router's
-// errors. main serves it; the tests call it.
-func newRouter(s *store, token string, logger *slog.Logger) *alb.Router {
+// errors. observe is the tracing and metrics middleware, which runs inside
+// RequestID and outside Logger, so the access line carries the span's
+// trace id. main serves it; the tests call it.
+func newRouter(s *store, token string, logger *slog.Logger, observe ...alb.Middleware) *alb.Router {
 	r := alb.New()
 	r.Logger = logger
 	// Every error, the router's own (404, 405), the middleware's (401,
@@ -152,6 +168,9 @@ func newRouter(s *store, token string, logger *slog.Logger) *alb.Router {
 		middleware.HealthCheck(middleware.HealthCheckOptions{Path: config.HealthPath, Logger: logger}),
 		middleware.Recover(middleware.RecoverOptions{Logger: logger}),
 		middleware.RequestID(middleware.RequestIDOptions{}),
+	)
+	r.Use(observe...)
+	r.Use(
 		middleware.Logger(middleware.LoggerOptions{Logger: logger}),
 		middleware.CORS(middleware.CORSOptions{
 			AllowedOrigins: allowedOrigins(),
@@ -185,8 +204,44 @@ func newRouter(s *store, token string, logger *slog.Logger) *alb.Router {
 	return r
 }
 
+// observability returns the tracing and metrics middleware of main, and a
+// function that flushes the spans at exit. With ALB_TRACES=stdout, spans
+// are written on standard output, one JSON object per span, as each ends;
+// otherwise they go to the global TracerProvider.
+func observability(logger *slog.Logger) ([]alb.Middleware, func()) {
+	tracing := albotel.Options{}
+	shutdown := func() {}
+	switch v := os.Getenv("ALB_TRACES"); v {
+	case "":
+	case "stdout":
+		exp, err := stdouttrace.New(stdouttrace.WithWriter(os.Stdout))
+		if err != nil {
+			logger.Error("ALB_TRACES: no stdout exporter", "error", err)
+			break
+		}
+		// A synchronous processor: the span is out before the response, as
+		// inside Lambda, where the environment may freeze right after.
+		tp := sdktrace.NewTracerProvider(
+			sdktrace.WithSyncer(exp),
+			sdktrace.WithResource(resource.NewSchemaless(attribute.String("service.name", "notes-api"))),
+		)
+		tracing.TracerProvider = tp
+		shutdown = func() { _ = tp.Shutdown(context.Background()) }
+	default:
+		logger.Warn("ALB_TRACES: unknown value; spans go to the global TracerProvider", "value", v, "known", "stdout")
+	}
+	return []alb.Middleware{
+		albotel.Middleware(tracing),
+		middleware.Metrics(middleware.MetricsOptions{Namespace: "notes"}),
+	}, shutdown
+}
+
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	// JSON lines on stdout, at the level and in the format Lambda's
+	// logging controls say (AWS_LAMBDA_LOG_LEVEL, AWS_LAMBDA_LOG_FORMAT).
+	logger := slog.New(alb.NewLogHandler(os.Stdout))
+	observe, shutdown := observability(logger)
+	defer shutdown()
 	token := os.Getenv("API_TOKEN")
 	// No checks on a schedule; SIGUSR1 checks /health on demand.
 	opts := []alb.StartOption{alb.WithHealthChecks(config.HealthPath, 0)}
@@ -211,7 +266,7 @@ func main() {
 			"token", devToken, "addr", addr)
 		opts = append(opts, alb.WithAddr(addr))
 	}
-	alb.Start(newRouter(newStore(), token, logger), opts...)
+	alb.Start(newRouter(newStore(), token, logger, observe...), opts...)
 }
 
 // loopbackAddr returns 127.0.0.1 with the port alb.Start would use: PORT,
