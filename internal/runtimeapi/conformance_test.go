@@ -424,7 +424,9 @@ func TestSIGTERM(t *testing.T) {
 			f.pending = 1
 			f.mu.Unlock()
 			c := startChild(t, f, "sigterm", loop)
-			f.waitFor(func() bool { return f.nexts > 0 && slices.ContainsFunc(f.recs, func(r record) bool { return r.path == "/2020-01-01/extension/event/next" }) })
+			f.waitFor(func() bool {
+				return f.nexts > 0 && slices.ContainsFunc(f.recs, func(r record) bool { return r.path == "/2020-01-01/extension/event/next" })
+			})
 			if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
