@@ -237,29 +237,38 @@ func (l *loop) serveOne() error {
 	if err != nil {
 		return l.fail(id, errorResponse(errors.New("failed to parse deadline: "+err.Error())))
 	}
-	lc := &lambdacontext.LambdaContext{
-		AwsRequestID:       id,
-		InvokedFunctionArn: get(hFunctionARN),
-		TenantID:           get(hTenantID),
+	ic := &invocationContext{
+		parent:   l.base,
+		deadline: time.UnixMilli(ms),
+		traceID:  get(hTraceID),
+		lc: lambdacontext.LambdaContext{
+			AwsRequestID:       id,
+			InvokedFunctionArn: get(hFunctionARN),
+			TenantID:           get(hTenantID),
+		},
 	}
 	if s := get(hClientContext); s != "" {
-		if err := json.Unmarshal([]byte(s), &lc.ClientContext); err != nil {
+		if err := json.Unmarshal([]byte(s), &ic.lc.ClientContext); err != nil {
 			return l.fail(id, errorResponse(errors.New("failed to unmarshal client context json: "+err.Error())))
 		}
 	}
 	if s := get(hCognitoIdentity); s != "" {
-		if err := json.Unmarshal([]byte(s), &lc.Identity); err != nil {
+		if err := json.Unmarshal([]byte(s), &ic.lc.Identity); err != nil {
 			return l.fail(id, errorResponse(errors.New("failed to unmarshal cognito identity json: "+err.Error())))
 		}
 	}
-	ctx, cancel := context.WithDeadline(l.base, time.UnixMilli(ms))
-	defer cancel()
-	ctx = lambdacontext.NewContext(ctx, lc)
-	traceID := get(hTraceID)
 	if l.setEnv {
-		os.Setenv("_X_AMZN_TRACE_ID", traceID)
+		os.Setenv("_X_AMZN_TRACE_ID", ic.traceID)
 	}
-	ctx = context.WithValue(ctx, traceIDKey, traceID) //nolint:staticcheck // the key aws-lambda-go uses, which handlers look up
+	var ctx context.Context = ic
+	if l.base.Done() != nil { // a parent that may be canceled: the standard contexts
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(l.base, ic.deadline)
+		defer cancel()
+		ctx = lambdacontext.NewContext(ctx, &ic.lc)
+		ctx = context.WithValue(ctx, traceIDKey, ic.traceID) //nolint:staticcheck // the key aws-lambda-go uses, which handlers look up
+	}
+	defer ic.cancel()
 
 	out, invokeErr := l.call(ctx, c.body)
 	if invokeErr != nil {
