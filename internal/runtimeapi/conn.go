@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -32,6 +33,10 @@ type conn struct {
 	reused    bool     // nc carried a request before the current one
 	dials     int      // connections opened, for the tests
 	dialFunc  func(addr string) (net.Conn, error)
+
+	// interrupted is set, before the socket is shut down, by a loop that
+	// stops this one: the request that fails is not sent again.
+	interrupted atomic.Bool
 	readLimit int // the largest body accepted
 }
 
@@ -66,6 +71,7 @@ func (c *conn) dial() error {
 		return err
 	}
 	c.dials++
+	blockingSocket(nc)
 	c.nc = nc
 	c.reused = false
 	if c.r == nil {
@@ -140,7 +146,7 @@ func (c *conn) do(body []byte, hasBody bool) error {
 			c.req = c.req[:head]
 			return nil
 		}
-		retry := c.reused && !started && attempt == 0
+		retry := c.reused && !started && attempt == 0 && !c.interrupted.Load()
 		c.close()
 		if !retry {
 			return err

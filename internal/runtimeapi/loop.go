@@ -181,7 +181,8 @@ func (l *loop) interrupt() {
 	defer l.mu.Unlock()
 	l.stopped = true
 	if l.waiting && l.c.nc != nil {
-		l.c.nc.SetReadDeadline(time.Unix(1, 0))
+		l.c.interrupted.Store(true)
+		shutdownSocket(l.c.nc)
 	}
 }
 
