@@ -37,7 +37,7 @@ type conn struct {
 	// interrupted is set, before the socket is shut down, by a loop that
 	// stops this one: the request that fails is not sent again.
 	interrupted atomic.Bool
-	readLimit int // the largest body accepted
+	readLimit   int // the largest body accepted
 }
 
 // maxBody is the largest response body a conn reads: an invocation payload
