@@ -120,21 +120,31 @@ func (c *conn) header(name, value string) {
 // before any byte of the response arrived (the server closed an idle
 // connection), is sent once more on a new connection.
 func (c *conn) do(body []byte, hasBody bool) error {
+	_, err := c.send(body, hasBody, nil)
+	return err
+}
+
+// send is do, with the bytes of a second request, then, written in the
+// same write as the first when the body is small: HTTP/1.1 pipelining.
+// pipelined reports whether then went out, on a connection the server
+// keeps open; the caller then reads its response with readPipelined.
+func (c *conn) send(body []byte, hasBody bool, then []byte) (pipelined bool, err error) {
 	if hasBody {
 		c.req = append(c.req, "Content-Length: "...)
 		c.req = strconv.AppendInt(c.req, int64(len(body)), 10)
 		c.req = append(c.req, "\r\n"...)
 	}
 	c.req = append(c.req, "\r\n"...)
-	head := len(c.req)
 	if len(body) < bigBody {
 		c.req = append(c.req, body...)
 		body = nil
+		c.req = append(c.req, then...)
+		pipelined = len(then) > 0
 	}
 	for attempt := 0; ; attempt++ {
 		if c.nc == nil {
 			if err := c.dial(); err != nil {
-				return err
+				return false, err
 			}
 		}
 		started, err := c.roundTrip(body)
@@ -142,16 +152,31 @@ func (c *conn) do(body []byte, hasBody bool) error {
 			c.reused = true
 			if c.closeConn {
 				c.close()
+				pipelined = false // the server does not read it
 			}
-			c.req = c.req[:head]
-			return nil
+			return pipelined, nil
 		}
 		retry := c.reused && !started && attempt == 0 && !c.interrupted.Load()
 		c.close()
 		if !retry {
-			return err
+			return false, err
 		}
 	}
+}
+
+// readPipelined reads the response to the request send pipelined. When
+// the server closed the connection without a byte of it, retry reports
+// that the request must be sent again.
+func (c *conn) readPipelined() (retry bool, err error) {
+	started, err := c.readResponse()
+	if err == nil {
+		if c.closeConn {
+			c.close()
+		}
+		return false, nil
+	}
+	c.close()
+	return !started && !c.interrupted.Load(), err
 }
 
 // roundTrip writes c.req and body and reads the response. started reports

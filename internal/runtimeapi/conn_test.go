@@ -204,3 +204,51 @@ func TestConnMalformed(t *testing.T) {
 		c.close()
 	}
 }
+
+// A response and the GET of the next invocation go in one write; the
+// GET's response is read next. When the server closes the connection
+// instead of answering the GET, the GET is sent again on a new one; when
+// it answers the response with Connection: close, the GET is not counted
+// as sent.
+func TestConnPipelining(t *testing.T) {
+	const accepted = "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
+	s := newScripted(t,
+		accepted, okNext, // pipelined, both answered
+		accepted, "close", // the GET unanswered: sent again
+		okNext,
+		"!HTTP/1.1 202 Accepted\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", // the GET never read
+		okNext,
+	)
+	c := newConn(s.ln.Addr().String(), invocationHeaders...)
+	defer c.close()
+	get := []byte("GET " + nextPath + " HTTP/1.1\r\nHost: " + c.addr + "\r\n\r\n")
+	for i, wantPipelined := range []bool{true, true, false} {
+		c.startRequest("POST", invocationPath, "req-1", "/response")
+		pipelined, err := c.send([]byte("{}"), true, get)
+		if err != nil || c.status != 202 || pipelined != wantPipelined {
+			t.Fatalf("POST %d: pipelined %v, status %d, error %v; want pipelined %v", i, pipelined, c.status, err, wantPipelined)
+		}
+		retry := true
+		if pipelined {
+			retry, err = c.readPipelined()
+			if err == nil && (c.status != 200 || string(c.body) != "{}") {
+				t.Fatalf("GET %d: status %d, body %q", i, c.status, c.body)
+			}
+		}
+		if i == 0 && (retry || err != nil) {
+			t.Fatalf("GET %d: retry %v, error %v", i, retry, err)
+		}
+		if retry {
+			c.startRequest("GET", nextPath, "", "")
+			if err := c.do(nil, false); err != nil || c.status != 200 {
+				t.Fatalf("GET %d sent again: status %d, error %v", i, c.status, err)
+			}
+		}
+	}
+	if got := len(s.got()); got != 7 {
+		t.Errorf("the server read %d requests, want 7", got)
+	}
+	if c.dials != 3 {
+		t.Errorf("%d dials, want 3", c.dials)
+	}
+}

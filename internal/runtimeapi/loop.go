@@ -93,6 +93,10 @@ var invocationHeaders = []string{
 	hTenantID:        "Lambda-Runtime-Aws-Tenant-Id",
 }
 
+// maxResponse is the largest response the Runtime API takes from a
+// buffered invocation: 6 MB.
+const maxResponse = 6291556
+
 // Request headers of the responses.
 const (
 	headerErrorType      = "Lambda-Runtime-Function-Error-Type"
@@ -170,6 +174,9 @@ type loop struct {
 	logf   func(string, ...any)
 	setEnv bool // set _X_AMZN_TRACE_ID: there is one loop
 
+	next      []byte // GET next, as sent
+	pipelined bool   // GET next went out with the last response
+
 	mu      sync.Mutex
 	waiting bool // blocked in GET next
 	stopped bool // another loop failed
@@ -207,8 +214,16 @@ func (l *loop) serveOne() error {
 	l.waiting = true
 	l.mu.Unlock()
 	c := l.c
-	c.startRequest("GET", nextPath, "", "")
-	err := c.do(nil, false)
+	var err error
+	retry := true
+	if l.pipelined { // the GET went out with the last response
+		l.pipelined = false
+		retry, err = c.readPipelined()
+	}
+	if retry {
+		c.startRequest("GET", nextPath, "", "")
+		err = c.do(nil, false)
+	}
 	l.mu.Lock()
 	l.waiting = false
 	stopped := l.stopped
@@ -281,15 +296,37 @@ func (l *loop) serveOne() error {
 		}
 		return nil
 	}
+	// The GET of the next invocation goes in the same write as the
+	// response, unless the response is over the Runtime API's limit: the
+	// API refuses it, the process exits, and an invocation it handed out
+	// to the GET would be lost.
+	var then []byte
+	if len(out) <= maxResponse {
+		then = l.nextRequest()
+	}
 	c.startRequest("POST", invocationPath, id, "/response")
 	c.header("Content-Type", contentTypeBytes)
-	if err := c.do(out, true); err != nil {
+	pipelined, err := c.send(out, true, then)
+	if err != nil {
 		return fmt.Errorf("alb: runtime API: POST the response of %s: %w", id, err)
 	}
 	if c.status != 202 {
 		return fmt.Errorf("alb: runtime API: POST the response of %s: status %d, want 202", id, c.status)
 	}
+	l.pipelined = pipelined
 	return nil
+}
+
+// nextRequest returns the bytes of GET next, made once.
+func (l *loop) nextRequest() []byte {
+	if l.next == nil {
+		saved := l.c.req
+		l.c.req = nil
+		l.c.startRequest("GET", nextPath, "", "")
+		l.next = append(l.c.req, "\r\n"...)
+		l.c.req = saved
+	}
+	return l.next
 }
 
 // call calls the handler, turning an error or a panic into what fail
