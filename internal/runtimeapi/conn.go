@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 )
@@ -35,8 +36,11 @@ type conn struct {
 	dialFunc  func(addr string) (net.Conn, error)
 
 	// interrupted is set, before the socket is shut down, by a loop that
-	// stops this one: the request that fails is not sent again.
+	// stops this one: the request that fails is not sent again, and no new
+	// connection is opened. ncMu guards the changes of nc, which interrupt
+	// reads from another goroutine.
 	interrupted atomic.Bool
+	ncMu        sync.Mutex
 	readLimit   int // the largest body accepted
 }
 
@@ -60,8 +64,14 @@ func newConn(addr string, capture ...string) *conn {
 	}
 }
 
+// errInterrupted is returned by a conn that another loop stopped.
+var errInterrupted = errors.New("the loop was stopped")
+
 func (c *conn) dial() error {
 	c.close()
+	if c.interrupted.Load() {
+		return errInterrupted
+	}
 	dial := c.dialFunc
 	if dial == nil {
 		dial = func(addr string) (net.Conn, error) { return net.Dial("tcp", addr) }
@@ -72,7 +82,9 @@ func (c *conn) dial() error {
 	}
 	c.dials++
 	blockingSocket(nc)
+	c.ncMu.Lock()
 	c.nc = nc
+	c.ncMu.Unlock()
 	c.reused = false
 	if c.r == nil {
 		c.r = bufio.NewReaderSize(nc, 16<<10)
@@ -83,9 +95,23 @@ func (c *conn) dial() error {
 }
 
 func (c *conn) close() {
+	c.ncMu.Lock()
+	nc := c.nc
+	c.nc = nil
+	c.ncMu.Unlock()
+	if nc != nil {
+		nc.Close()
+	}
+}
+
+// interrupt ends the request c waits on, from another goroutine, and
+// keeps c from sending another.
+func (c *conn) interrupt() {
+	c.interrupted.Store(true)
+	c.ncMu.Lock()
+	defer c.ncMu.Unlock()
 	if c.nc != nil {
-		c.nc.Close()
-		c.nc = nil
+		shutdownSocket(c.nc)
 	}
 }
 

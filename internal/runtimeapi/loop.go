@@ -187,9 +187,8 @@ func (l *loop) interrupt() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.stopped = true
-	if l.waiting && l.c.nc != nil {
-		l.c.interrupted.Store(true)
-		shutdownSocket(l.c.nc)
+	if l.waiting {
+		l.c.interrupt()
 	}
 }
 
