@@ -10,10 +10,12 @@ import (
 
 // The local server is in start_local.go, built by default; a build with
 // the tag lambda.norpc, as AWS documents for the provided.al2023 runtime,
-// takes start_lambda.go instead, whose Start only calls lambda.Start, so
-// that a Lambda binary does not link the emulator, its HTTP server or the
-// signal handling. The options are here, in both builds, so that the same
-// call to Start compiles in each.
+// takes start_lambda.go instead, whose Start only serves the Runtime API,
+// so that a Lambda binary does not link the emulator, its HTTP server or
+// the signal handling. Both serve inside Lambda with start_runtime.go;
+// aws-lambda-go's loop is linked by start_awsloop.go (by default, or with
+// the tag alb.awsloop). The options are here, in both builds, so that the
+// same call to Start compiles in each.
 
 // StartOption configures how Start serves the router outside Lambda. A
 // binary built with the tag lambda.norpc has no local server: it accepts
