@@ -281,7 +281,8 @@ func (l *loop) serveOne() error {
 		ctx, cancel = context.WithDeadline(l.base, ic.deadline)
 		defer cancel()
 		ctx = lambdacontext.NewContext(ctx, &ic.lc)
-		ctx = context.WithValue(ctx, traceIDKey, ic.traceID) //nolint:staticcheck // the key aws-lambda-go uses, which handlers look up
+		//lint:ignore SA1029 the key aws-lambda-go uses, which handlers look up
+		ctx = context.WithValue(ctx, traceIDKey, ic.traceID)
 	}
 	defer ic.cancel()
 
