@@ -20,8 +20,9 @@ import (
 )
 
 // Router dispatches ALB events to handlers. It implements lambda.Handler, so
-// lambda.Start(r) serves it; Start does that inside Lambda and serves it
-// locally elsewhere.
+// lambda.Start(r) serves it; Start serves it inside Lambda with alb's own
+// Runtime API loop (or lambda.Start, see WithAWSLambdaLoop) and locally
+// elsewhere.
 //
 // Configure a Router and register every route before it serves its first
 // request: the exported settings are read once, then, and later changes
