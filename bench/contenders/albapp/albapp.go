@@ -67,9 +67,7 @@ func createOrder(c *alb.Context) error {
 	p.text(at{name: "body.reference"}, o.Reference, 1, 40)
 	p.text(at{name: "body.customer.id"}, o.Customer.ID, 1, 40)
 	p.text(at{name: "body.customer.name"}, o.Customer.Name, 1, 100)
-	if !validEmail(o.Customer.Email) {
-		p.invalid(at{name: "body.customer.email"}, "must be a valid email", o.Customer.Email)
-	}
+	p.text(at{name: "body.customer.email"}, o.Customer.Email, 3, 254)
 	switch {
 	case len(o.Items) < 1:
 		p.invalid(at{name: "body.items"}, "must hold at least 1 items", nil)

@@ -2,7 +2,6 @@ package albapp
 
 import (
 	"net/http"
-	"net/mail"
 	"strconv"
 	"unicode/utf8"
 
@@ -73,10 +72,4 @@ func (p *problems) err() error {
 			Title: http.StatusText(http.StatusUnprocessableEntity), Detail: "the request breaks the API's rules", Errors: p.broken}}
 	}
 	return nil
-}
-
-// validEmail reports whether s is an email address with no display name.
-func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Name == "" && a.Address == s
 }

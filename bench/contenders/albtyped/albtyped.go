@@ -58,7 +58,7 @@ type Order struct {
 type Customer struct {
 	ID    string `json:"id" required:"false" minLength:"1" maxLength:"40"`
 	Name  string `json:"name" required:"false" minLength:"1" maxLength:"100"`
-	Email string `json:"email" required:"false" format:"email"`
+	Email string `json:"email" required:"false" minLength:"3" maxLength:"254"`
 }
 
 // Item is app.Item with its rules.

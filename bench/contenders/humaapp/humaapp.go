@@ -75,7 +75,7 @@ type Order struct {
 type Customer struct {
 	ID    string `json:"id" minLength:"1" maxLength:"40"`
 	Name  string `json:"name" minLength:"1" maxLength:"100"`
-	Email string `json:"email" format:"email"`
+	Email string `json:"email" minLength:"3" maxLength:"254"`
 }
 
 // Item is app.Item with its rules.
