@@ -39,7 +39,7 @@
 //			}
 //			return c.JSON(http.StatusCreated, u)
 //		})
-//		alb.Start(r) // lambda.Start(r) inside Lambda, the local ALB emulator elsewhere
+//		alb.Start(r) // the Lambda Runtime API inside Lambda, the local ALB emulator elsewhere
 //	}
 //
 // # Routes

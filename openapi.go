@@ -4,6 +4,8 @@ import (
 	"encoding"
 	"encoding/json"
 	"errors"
+	"log/slog"
+	"math"
 	"net/http"
 	"reflect"
 	"slices"
@@ -67,10 +69,11 @@ func (r *Router) OpenAPI(opts OpenAPIOptions) ([]byte, error) {
 
 // ServeOpenAPI registers GET routes for the API document (opts.Path) and
 // for a page that renders it (opts.DocsPath; see DocsHandler). The
-// document is built once, on the first request, when every route is
-// registered, and served from those bytes: no allocation per request. A
-// document that cannot be built (a Go type the generator cannot describe)
-// is a 500 logged on the Router's Logger.
+// document is built once, when the router starts serving (every route is
+// registered by then), and served from those bytes: no allocation per
+// request. A document that cannot be built (a Go type the generator
+// cannot describe) is logged as an error on the Router's Logger when the
+// router starts serving, and its route answers 500.
 func (r *Router) ServeOpenAPI(opts OpenAPIOptions) {
 	if opts.Path == "" {
 		opts.Path = "/openapi.json"
@@ -83,9 +86,17 @@ func (r *Router) ServeOpenAPI(opts OpenAPIOptions) {
 		doc  []byte
 		err  error
 	)
+	build := func() {
+		once.Do(func() {
+			if doc, err = r.OpenAPI(opts); err != nil {
+				r.logger().Error("alb: the API document cannot be built; "+opts.Path+" answers 500", slog.Any("error", err))
+			}
+		})
+	}
+	r.docBuilds = append(r.docBuilds, build)
 	r.hideFromDocument(http.MethodGet, opts.Path)
 	r.GET(opts.Path, func(c *Context) error {
-		once.Do(func() { doc, err = r.OpenAPI(opts) })
+		build()
 		if err != nil {
 			return err
 		}
@@ -421,10 +432,7 @@ func (g *docGen) operation(op *operation, pathParams []pathParam) *apiOperation 
 		if desc == "" {
 			desc = http.StatusText(status)
 		}
-		g.used[problemSchemaName] = true
-		o.Responses[key] = apiResponse{Description: desc, Content: map[string]apiMediaType{
-			"application/problem+json": {Schema: &jsonSchema{Ref: "#/components/schemas/" + problemSchemaName}},
-		}}
+		o.Responses[key] = apiResponse{Description: desc, Content: g.problemContent()}
 	}
 	for _, st := range op.problemStatuses() {
 		problem(st, problemDescriptions[st])
@@ -538,6 +546,22 @@ func (g *docGen) errorContent() map[string]apiMediaType {
 	}
 	g.used[errorSchemaName], g.used[problemSchemaName] = true, true
 	return map[string]apiMediaType{"application/json": message, "application/problem+json": problem}
+}
+
+// problemContent is the content of a typed route's error: a
+// *ProblemError, which DefaultErrorHandler and ProblemErrorHandler send as
+// application/problem+json; a handler of the user's own may send either.
+func (g *docGen) problemContent() map[string]apiMediaType {
+	g.used[problemSchemaName] = true
+	content := map[string]apiMediaType{
+		"application/problem+json": {Schema: &jsonSchema{Ref: "#/components/schemas/" + problemSchemaName}},
+	}
+	if eh := g.r.ErrorHandler; eh != nil && funcPointer(eh) != funcPointer(DefaultErrorHandler) &&
+		funcPointer(eh) != funcPointer(ProblemErrorHandler) {
+		g.used[errorSchemaName] = true
+		content["application/json"] = apiMediaType{Schema: &jsonSchema{Ref: "#/components/schemas/" + errorSchemaName}}
+	}
+	return content
 }
 
 // funcPointer returns the code address of a function value.
@@ -910,10 +934,13 @@ func (g *docGen) addFields(s *jsonSchema, t reflect.Type, inlining map[reflect.T
 		if r.example != "" {
 			fs.Examples = []any{typedValue(derefType(sf.Type), r.example)}
 		}
-		s.Properties.add(name, fs)
 		if r.required {
+			// A required member may not be null: validation refuses
+			// null as it refuses an absent member.
+			fs = notNull(fs)
 			s.Required = append(s.Required, name)
 		}
+		s.Properties.add(name, fs)
 	}
 	for _, et := range embedded {
 		inlining[et] = true
@@ -954,7 +981,9 @@ func applyRules(s *jsonSchema, r *rules, list bool) {
 		}
 		target = s.Items
 	}
-	target.Minimum, target.Maximum = r.minimum, r.maximum
+	// The rules narrow the type's own range (an int8's, a uint's 0).
+	target.Minimum = tighter(target.Minimum, r.minimum, math.Max)
+	target.Maximum = tighter(target.Maximum, r.maximum, math.Min)
 	target.ExclusiveMinimum, target.ExclusiveMaximum = r.exclusiveMinimum, r.exclusiveMaximum
 	target.MultipleOf = r.multipleOf
 	target.MinLength, target.MaxLength = r.minLength, r.maxLength
@@ -967,6 +996,19 @@ func applyRules(s *jsonSchema, r *rules, list bool) {
 	}
 }
 
+// tighter returns the bound pick keeps of a type's bound and a rule's,
+// either of which may be absent.
+func tighter(typeBound, rule *float64, pick func(a, b float64) float64) *float64 {
+	switch {
+	case rule == nil:
+		return typeBound
+	case typeBound == nil:
+		return rule
+	}
+	v := pick(*typeBound, *rule)
+	return &v
+}
+
 // scalarSchema is the schema of a bool, number or string type, or nil.
 func scalarSchema(t reflect.Type) *jsonSchema {
 	zero := 0.0
@@ -977,12 +1019,16 @@ func scalarSchema(t reflect.Type) *jsonSchema {
 		return &jsonSchema{Type: "boolean"}
 	case reflect.Int, reflect.Int64:
 		return &jsonSchema{Type: "integer", Format: "int64"}
-	case reflect.Int8, reflect.Int16, reflect.Int32:
+	case reflect.Int32:
 		return &jsonSchema{Type: "integer", Format: "int32"}
+	case reflect.Int8, reflect.Int16:
+		lo, hi := -math.Ldexp(1, t.Bits()-1), math.Ldexp(1, t.Bits()-1)-1
+		return &jsonSchema{Type: "integer", Format: "int32", Minimum: &lo, Maximum: &hi}
 	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
 		return &jsonSchema{Type: "integer", Minimum: &zero}
 	case reflect.Uint8, reflect.Uint16, reflect.Uint32:
-		return &jsonSchema{Type: "integer", Format: "int64", Minimum: &zero}
+		hi := math.Ldexp(1, t.Bits()) - 1
+		return &jsonSchema{Type: "integer", Format: "int64", Minimum: &zero, Maximum: &hi}
 	case reflect.Float32:
 		return &jsonSchema{Type: "number", Format: "float"}
 	case reflect.Float64:

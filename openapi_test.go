@@ -538,3 +538,58 @@ func TestDescribeSecurityAddressReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIRangesAndShapes: sized integers carry their range, narrowed
+// by their rules; required members are never null; a custom ErrorHandler
+// may answer a typed route's problems in either shape.
+func TestOpenAPIRangesAndShapes(t *testing.T) {
+	type in struct {
+		Small int8   `query:"small"`
+		Byte  uint8  `query:"byte" maximum:"100"`
+		Word  uint16 `query:"word" minimum:"10"`
+		Big   uint64 `query:"big"`
+	}
+	r := New()
+	r.ErrorHandler = func(c *Context, err error) { DefaultErrorHandler(c, err) }
+	Register(r, Operation{Method: "GET", Path: "/r"}, func(c *Context, in *in) (*oaAddress, error) { return &oaAddress{}, nil })
+	doc := docOf(t, r)
+	want := map[string][2]any{
+		"small": {-128.0, 127.0},
+		"byte":  {0.0, 100.0},
+		"word":  {10.0, 65535.0},
+		"big":   {0.0, nil},
+	}
+	for _, p := range at(t, doc, "paths", "/r", "get", "parameters").([]any) {
+		name := at(t, p, "name").(string)
+		s := at(t, p, "schema").(map[string]any)
+		if w := want[name]; s["minimum"] != w[0] || s["maximum"] != w[1] {
+			t.Errorf("%s: minimum %v maximum %v, want %v", name, s["minimum"], s["maximum"], w)
+		}
+	}
+	content := at(t, doc, "paths", "/r", "get", "responses", "422", "content").(map[string]any)
+	if len(content) != 2 {
+		t.Errorf("a custom ErrorHandler: 422 content %v, want both shapes", content)
+	}
+	schemas := at(t, docOf(t, docRouter()), "components", "schemas", "oaUser", "properties").(map[string]any)
+	if typ := at(t, schemas, "tags", "type"); typ != "array" {
+		t.Errorf("a required slice may be null in the document (type %v); validation refuses null", typ)
+	}
+}
+
+// TestServeOpenAPIBuildsAtStart: a document that cannot be built is
+// logged when the router starts serving, before anyone asks for it.
+func TestServeOpenAPIBuildsAtStart(t *testing.T) {
+	var log bytes.Buffer
+	r := New()
+	r.Logger = slog.New(slog.NewTextHandler(&log, nil))
+	Register(r, Operation{Method: "GET", Path: "/c"}, func(c *Context, in *struct{}) (*struct {
+		F func() `json:"f"`
+	}, error) {
+		return nil, nil
+	})
+	r.ServeOpenAPI(OpenAPIOptions{DocsPath: "-"})
+	_, _ = r.Invoke(context.Background(), invokeEvent("/elsewhere", false))
+	if !strings.Contains(log.String(), "cannot be built") || !strings.Contains(log.String(), "func()") {
+		t.Errorf("log after the first request to another route: %q", log.String())
+	}
+}

@@ -20,8 +20,9 @@ import (
 )
 
 // Router dispatches ALB events to handlers. It implements lambda.Handler, so
-// lambda.Start(r) serves it; Start does that inside Lambda and serves it
-// locally elsewhere.
+// lambda.Start(r) serves it; Start serves it inside Lambda with alb's own
+// Runtime API loop (or lambda.Start, see WithAWSLambdaLoop) and locally
+// elsewhere.
 //
 // Configure a Router and register every route before it serves its first
 // request: the exported settings are read once, then, and later changes
@@ -130,6 +131,7 @@ type Router struct {
 	trees      map[string]*tree[*route]
 	ops        []*operation    // every route, in registration order
 	docHidden  map[string]bool // "METHOD pattern" of routes the API document leaves out
+	docBuilds  []func()        // ServeOpenAPI's document builds, run by freeze
 	hasRoutes  bool
 	firstRoute string // method and pattern, for messages
 
@@ -469,6 +471,9 @@ func (r *Router) freeze() {
 	r.options = r.wrapHook(options)
 	r.redirect = r.wrapHook(serveRedirect)
 	r.dotDot = r.wrapHook(func(*Context) error { return ErrDotDotSegment })
+	for _, build := range r.docBuilds {
+		build()
+	}
 }
 
 // wrapHook wraps a hook in the router's middleware, or leaves it as it is

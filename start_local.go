@@ -17,13 +17,17 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
 	"github.com/albkit/alb/emulator"
 )
 
-// Start serves r. Inside Lambda (AWS_LAMBDA_RUNTIME_API is set) it calls
-// lambda.Start(r) and never returns. Anywhere else it serves r on a local
+// Start serves r. Inside Lambda (AWS_LAMBDA_RUNTIME_API is set) it serves
+// r through the Lambda Runtime API and never returns: with alb's own loop
+// by default, or with aws-lambda-go's lambda.Start when WithAWSLambdaLoop
+// or the environment variable ALB_RUNTIME=aws-lambda-go asks for it (the
+// README lists the differences between the two, none of which a handler
+// sees). Before the first invocation it freezes the router's
+// configuration; a panic there is reported to Lambda as an initialization
+// error (see FailInit). Anywhere else it serves r on a local
 // port through the ALB emulator (package emulator), which turns each HTTP
 // request into the event an ALB would send and checks each response as the
 // ALB would, so what runs locally is what runs behind the ALB. It prints
@@ -50,14 +54,18 @@ import (
 //
 //	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -tags lambda.norpc -trimpath -ldflags='-s -w' -o bootstrap
 //
-// has no local server: its Start only calls lambda.Start(r), and accepts
-// and ignores every option, so that the emulator, its HTTP server and the
+// has no local server: its Start only serves r through the Runtime API,
+// and ignores the options of the local server, so that the emulator, its HTTP server and the
 // signal handling stay out of the binary (a few hundred kilobytes less to
 // download and map on each cold start). Outside Lambda such a binary says
 // so and exits; build without the tag (go run) to serve locally.
 func Start(r *Router, opts ...StartOption) {
+	var cfg startConfig
+	for _, opt := range opts {
+		opt(&cfg)
+	}
 	if os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" {
-		lambda.Start(r)
+		startLambda(r, cfg.lambda)
 		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -66,6 +74,9 @@ func Start(r *Router, opts ...StartOption) {
 		fmt.Fprintln(os.Stderr, "alb:", err)
 		stop()
 		os.Exit(1)
+	}
+	for _, hook := range cfg.lambda.hooks {
+		hook()
 	}
 }
 
@@ -147,6 +158,7 @@ type startConfig struct {
 	healthPath  string
 	healthEvery time.Duration
 	out         io.Writer
+	lambda      lambdaConfig
 
 	// The server's timeouts but the function's; tests shorten them.
 	readTimeout time.Duration

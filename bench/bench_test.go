@@ -10,17 +10,20 @@ import (
 	"github.com/albkit/alb/bench/contenders/albapp"
 )
 
-// TestContenders checks every contender's answer to every workload in both
-// modes, as the report does before timing. alb and the floor must be right
-// and valid, the floor byte for byte alb's answer; the handwritten handler
-// must be right (its one deviation is tolerated); the adapters' verdicts
-// are logged.
+// TestContenders checks every contender's answer to every workload it
+// serves in both modes, as the report does before timing. alb, alb-typed
+// and the floor must be right and valid, alb-typed and the floor byte for
+// byte alb's answer; the handwritten handler must be right (its one
+// deviation is tolerated); the adapters' verdicts are logged.
 func TestContenders(t *testing.T) {
 	for _, w := range Workloads {
 		for _, m := range Modes {
 			event := w.Event(m.MultiValue)
 			answers := map[string][]byte{}
 			for _, c := range Contenders {
+				if !c.Serves(w.Name) {
+					continue
+				}
 				out, err := Answer(c.Handler(), event)
 				if err != nil {
 					t.Errorf("workload=%s/contender=%s/mode=%s: invocation error %v", w.Name, c.Name, m.Name, err)
@@ -29,7 +32,7 @@ func TestContenders(t *testing.T) {
 				answers[c.Name] = out
 				v := Check(w, m.MultiValue, out)
 				switch c.Name {
-				case "alb", "floor":
+				case "alb", "alb-typed", "floor":
 					if len(v.Wrong)+len(v.Tolerated) > 0 {
 						t.Errorf("workload=%s/contender=%s/mode=%s: %s\n%s", w.Name, c.Name, m.Name, v, out)
 					}
@@ -40,8 +43,31 @@ func TestContenders(t *testing.T) {
 				}
 				t.Logf("workload=%s/contender=%s/mode=%s: %s %s", w.Name, c.Name, m.Name, v.Mark(), v)
 			}
-			if a, f := answers["alb"], answers["floor"]; !bytes.Equal(a, f) {
-				t.Errorf("workload=%s/mode=%s: the floor's bytes differ from alb's:\nalb   %s\nfloor %s", w.Name, m.Name, a, f)
+			for _, name := range []string{"floor", "alb-typed"} {
+				if !ContenderByName(name).Serves(w.Name) {
+					continue
+				}
+				if a, o := answers["alb"], answers[name]; !bytes.Equal(a, o) {
+					t.Errorf("workload=%s/mode=%s: %s's bytes differ from alb's:\nalb   %s\n%s %s", w.Name, m.Name, name, a, name, o)
+				}
+			}
+		}
+	}
+}
+
+// TestPartialContenders checks that the contenders serving only some
+// workloads name workloads that exist, and serve at least one.
+func TestPartialContenders(t *testing.T) {
+	for _, c := range Contenders {
+		if c.Workloads == nil {
+			continue
+		}
+		if len(c.Workloads) == 0 {
+			t.Errorf("contender=%s serves no workload", c.Name)
+		}
+		for _, name := range c.Workloads {
+			if WorkloadByName(name) == nil {
+				t.Errorf("contender=%s: no workload is called %q", c.Name, name)
 			}
 		}
 	}
@@ -56,6 +82,9 @@ func TestContenders(t *testing.T) {
 func BenchmarkContenders(b *testing.B) {
 	for _, w := range Workloads {
 		for _, c := range Contenders {
+			if !c.Serves(w.Name) {
+				continue
+			}
 			for _, m := range Modes {
 				b.Run("workload="+w.Name+"/contender="+c.Name+"/mode="+m.Name, func(b *testing.B) {
 					Loop(b, c.Handler(), w.Event(m.MultiValue))

@@ -1,14 +1,18 @@
 package bench
 
 import (
+	"slices"
+
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/albkit/alb/bench/contenders/albapp"
+	"github.com/albkit/alb/bench/contenders/albtyped"
 	"github.com/albkit/alb/bench/contenders/echoapp"
 	"github.com/albkit/alb/bench/contenders/floor"
 	"github.com/albkit/alb/bench/contenders/ginapp"
 	"github.com/albkit/alb/bench/contenders/handwritten"
 	"github.com/albkit/alb/bench/contenders/httprouterapp"
+	"github.com/albkit/alb/bench/contenders/humaapp"
 )
 
 // Contender is one way to serve the application.
@@ -19,6 +23,16 @@ type Contender struct {
 	// New returns what the contender's main passes to lambda.Start: a
 	// lambda.Handler or a typed handler function.
 	New func() any
+
+	// Workloads names the workloads the contender serves; nil means
+	// every one. The others are not applicable: neither checked nor
+	// timed, and marked so in the report.
+	Workloads []string
+}
+
+// Serves reports whether c serves the workload called name.
+func (c *Contender) Serves(name string) bool {
+	return c.Workloads == nil || slices.Contains(c.Workloads, name)
 }
 
 // Handler returns the contender wrapped as lambda.Start wraps it:
@@ -39,6 +53,10 @@ var Contenders = []*Contender{
 		New: func() any { return echoapp.New() }},
 	{Name: "httprouter", Desc: "httprouter behind aws-lambda-go-api-proxy httpadapter.NewALB",
 		New: func() any { return httprouterapp.New() }},
+	{Name: "alb-typed", Desc: "alb's typed handlers (alb.Register): the search and order endpoints bound and checked by struct tags",
+		New: func() any { return albtyped.New() }, Workloads: albtyped.Workloads},
+	{Name: "huma", Desc: "huma v2 (humago on net/http) behind aws-lambda-go-api-proxy httpadapter.NewALB: the search and order endpoints",
+		New: func() any { return humaapp.New() }, Workloads: humaapp.Workloads},
 	{Name: "floor", Desc: "no framework: pooled fastjson, a hand matcher, an append-only encoder",
 		New: func() any { return floor.New() }},
 }

@@ -39,13 +39,15 @@ var localOnly = []string{
 var leanFlags = []string{"-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w"}
 
 // A binary built for Lambda the way AWS documents links none of the local
-// server (the emulator, its HTTP server, the signal handling), and is at
+// server (the emulator, its HTTP server, the signal handling) and only
+// alb's own Runtime API loop (not aws-lambda-go's, nor net/http's client,
+// which linked both would cost a 64 KiB step over the limit), and is at
 // most maxOverBare bytes larger than a bare aws-lambda-go function built
 // the same way. The build without the tag, which go run makes, still
 // links the emulator: the checks below see the difference.
 func TestLambdaBinaryIsLean(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds three binaries for linux/arm64: skipped under -short")
+		t.Skip("builds four binaries for linux/arm64: skipped under -short")
 	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
@@ -93,14 +95,32 @@ func TestLambdaBinaryIsLean(t *testing.T) {
 	_, bare := build("bare", "./testdata/bare", leanFlags...)
 	_, bareJSON := build("barejson", "./testdata/barejson", leanFlags...)
 	localPath, _ := build("hello-local", ".", leanFlags[2:]...)
+	awsLoopPath, awsLoop := build("hello-awsloop", ".", append([]string{"-tags", "lambda.norpc,alb.awsloop"}, leanFlags[2:]...)...)
 	goVersion := strings.TrimSpace(string(run("env", "GOVERSION")))
-	t.Logf("%s linux/arm64, %s: hello %d bytes, bare aws-lambda-go %d bytes (%+d), bare with JSON v2 %d bytes (%+d); at most %+d",
-		goVersion, strings.Join(leanFlags, " "), hello, bare, hello-bare, bareJSON, hello-bareJSON, maxOverBare)
+	t.Logf("%s linux/arm64, %s: hello %d bytes, bare aws-lambda-go %d bytes (%+d), bare with JSON v2 %d bytes (%+d); at most %+d; hello with aws-lambda-go's loop too (-tags lambda.norpc,alb.awsloop) %d bytes (%+d)",
+		goVersion, strings.Join(leanFlags, " "), hello, bare, hello-bare, bareJSON, hello-bareJSON, maxOverBare, awsLoop, awsLoop-bareJSON)
 	if hello-bareJSON > maxOverBare {
 		t.Errorf("hello is %d bytes over a bare aws-lambda-go function with JSON v2, want at most %d", hello-bareJSON, maxOverBare)
 	}
 	if jsonInStd(goVersion) && hello-bare > maxOverBare {
 		t.Errorf("hello is %d bytes over a bare aws-lambda-go function, want at most %d", hello-bare, maxOverBare)
+	}
+	// alb's own Runtime API loop serves; aws-lambda-go's, and with it
+	// net/http's client, are linked only on demand (the tag alb.awsloop).
+	for path, want := range map[string]map[string]bool{
+		helloPath:   {"github.com/albkit/alb/internal/runtimeapi.": true, "github.com/aws/aws-lambda-go/lambda.": false, "net/http.(*Transport)": false},
+		awsLoopPath: {"github.com/albkit/alb/internal/runtimeapi.": true, "github.com/aws/aws-lambda-go/lambda.": true},
+		localPath:   {"github.com/albkit/alb/internal/runtimeapi.": true, "github.com/aws/aws-lambda-go/lambda.": true},
+	} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range want {
+			if got := bytes.Contains(b, []byte(name)); got != want {
+				t.Errorf("%s: links %s: %v, want %v", filepath.Base(path), name, got, want)
+			}
+		}
 	}
 	for path, want := range map[string]bool{helloPath: false, localPath: true} {
 		b, err := os.ReadFile(path)

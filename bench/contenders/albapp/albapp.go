@@ -4,6 +4,7 @@ package albapp
 import (
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strconv"
 
 	"github.com/albkit/alb"
@@ -28,17 +29,67 @@ func New() *alb.Router {
 	return r
 }
 
+// search checks the query by hand (the rules are in package app) and
+// answers the decoded query and page.
 func search(c *alb.Context) error {
-	page, err := strconv.Atoi(c.Query("page"))
-	if err != nil {
-		page = 1
+	var p problems
+	q, ok := c.LookupQuery("q")
+	if ok {
+		p.text(at{name: "query.q"}, q, 1, app.MaxQueryLength)
+	} else {
+		p.invalid(at{name: "query.q"}, "is required", nil)
 	}
-	return c.JSON(http.StatusOK, app.SearchResult{Query: c.Query("q"), Page: page})
+	page := 1
+	if s, ok := c.LookupQuery("page"); ok {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			p.malformed(at{name: "query.page"}, "must be an integer", s)
+		}
+		p.number(at{name: "query.page"}, n, 1, app.MaxPage)
+		page = int(n)
+	}
+	if err := p.err(); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, app.SearchResult{Query: q, Page: page})
 }
 
+var countryPattern = regexp.MustCompile(app.CountryPattern)
+
+// createOrder decodes the order, refusing unknown members, checks it by
+// hand (the rules are in package app), and answers its receipt.
 func createOrder(c *alb.Context) error {
 	var o app.Order
-	if err := c.BindJSON(&o); err != nil {
+	if err := c.BindJSONStrict(&o); err != nil {
+		return err
+	}
+	var p problems
+	p.text(at{name: "body.reference"}, o.Reference, 1, 40)
+	p.text(at{name: "body.customer.id"}, o.Customer.ID, 1, 40)
+	p.text(at{name: "body.customer.name"}, o.Customer.Name, 1, 100)
+	p.text(at{name: "body.customer.email"}, o.Customer.Email, 3, 254)
+	switch {
+	case len(o.Items) < 1:
+		p.invalid(at{name: "body.items"}, "must hold at least 1 items", nil)
+	case len(o.Items) > 50:
+		p.invalid(at{name: "body.items"}, "must hold at most 50 items", nil)
+	}
+	for i := range o.Items {
+		it := &o.Items[i]
+		p.text(at{"body.items", i, "sku"}, it.SKU, 1, 32)
+		p.text(at{"body.items", i, "name"}, it.Name, 0, 200)
+		p.number(at{"body.items", i, "quantity"}, int64(it.Quantity), 1, 99)
+		p.number(at{"body.items", i, "unitPrice"}, int64(it.UnitPrice), 0, 100_000)
+	}
+	p.text(at{name: "body.shipping.line1"}, o.Shipping.Line1, 1, 200)
+	p.text(at{name: "body.shipping.line2"}, o.Shipping.Line2, 0, 200)
+	p.text(at{name: "body.shipping.city"}, o.Shipping.City, 1, 100)
+	p.text(at{name: "body.shipping.postalCode"}, o.Shipping.PostalCode, 1, 10)
+	if !countryPattern.MatchString(o.Shipping.Country) {
+		p.invalid(at{name: "body.shipping.country"}, "must match the pattern "+app.CountryPattern, o.Shipping.Country)
+	}
+	p.text(at{name: "body.note"}, o.Note, 0, 500)
+	if err := p.err(); err != nil {
 		return err
 	}
 	c.SetHeader("Location", app.OrderLocation(o.Reference))

@@ -47,6 +47,9 @@ func Run(cfg Config) (*Report, error) {
 		for _, m := range bench.Modes {
 			event := w.Event(m.MultiValue)
 			for _, c := range bench.Contenders {
+				if !c.Serves(w.Name) {
+					continue
+				}
 				out, err := bench.Answer(c.Handler(), event)
 				v := bench.Check(w, m.MultiValue, out)
 				if err != nil {
@@ -67,6 +70,9 @@ func Run(cfg Config) (*Report, error) {
 	var names []string
 	for _, w := range bench.Workloads {
 		for _, c := range bench.Contenders {
+			if !c.Serves(w.Name) {
+				continue
+			}
 			for _, m := range bench.Modes {
 				names = append(names, contenderBench(w.Name, c.Name, m.Name))
 			}
@@ -123,6 +129,10 @@ func Run(cfg Config) (*Report, error) {
 }
 
 func key(workload, contender, mode string) string { return workload + "/" + contender + "/" + mode }
+
+// notApplicable marks a table cell of a workload a contender does not
+// serve.
+const notApplicable = "n/a"
 
 func contenderBench(workload, contender, mode string) string {
 	return "BenchmarkContenders/workload=" + workload + "/contender=" + contender + "/mode=" + mode
@@ -248,6 +258,7 @@ func (rep *Report) Markdown(imageDir string) []byte {
 	rep.writeCorrectness(w)
 	rep.writeTimes(w)
 	rep.writeTargets(w)
+	rep.writeTyped(w)
 	rep.writeDirect(w)
 	rep.writeProfiles(w)
 	rep.writeCold(w)
@@ -285,11 +296,15 @@ func (rep *Report) writeCorrectness(w writer) {
 	for _, c := range bench.Contenders {
 		w("| %s |", c.Name)
 		for _, wl := range bench.Workloads {
+			if !c.Serves(wl.Name) {
+				w(" %s |", notApplicable)
+				continue
+			}
 			w(" %s %s |", rep.verdicts[key(wl.Name, c.Name, "single")].Mark(), rep.verdicts[key(wl.Name, c.Name, "multi")].Mark())
 		}
 		w("\n")
 	}
-	w("\nEach cell: single-value mode, then multi-value mode.\n\n")
+	w("\nEach cell: single-value mode, then multi-value mode; %s: the contender does not serve that workload.\n\n", notApplicable)
 	for _, c := range bench.Contenders {
 		type where struct {
 			issue string
@@ -298,6 +313,9 @@ func (rep *Report) writeCorrectness(w writer) {
 		var issues []*where
 		total := 0
 		for _, wl := range bench.Workloads {
+			if !c.Serves(wl.Name) {
+				continue
+			}
 			for _, m := range bench.Modes {
 				total++
 				v := rep.verdicts[key(wl.Name, c.Name, m.Name)]
@@ -316,7 +334,7 @@ func (rep *Report) writeCorrectness(w writer) {
 		}
 		w("**%s**\n\n", c.Name)
 		for _, is := range issues {
-			w("- %s — %s\n", is.issue, describeCases(is.cases, total))
+			w("- %s — %s\n", is.issue, describeCases(is.cases, total/len(bench.Modes)))
 		}
 		w("\n")
 	}
@@ -330,14 +348,15 @@ func prefixAll(p string, xs []string) []string {
 	return out
 }
 
-// describeCases says where an issue occurs: "every case", "every
+// describeCases says where an issue occurs among the cases of a
+// contender that serves workloads workloads: "every case", "every
 // single-value case" or the list.
-func describeCases(cases []string, total int) string {
-	if len(cases) == total {
+func describeCases(cases []string, workloads int) string {
+	if len(cases) == workloads*len(bench.Modes) {
 		return "every case"
 	}
 	for _, mode := range []string{"single", "multi"} {
-		all := len(cases) == len(bench.Workloads)
+		all := len(cases) == workloads
 		for _, c := range cases {
 			all = all && strings.HasSuffix(c, " "+mode)
 		}
@@ -365,6 +384,10 @@ func (rep *Report) writeTimes(w writer) {
 			alb := rep.results[contenderBench(wl.Name, "alb", m.Name)]
 			w("| %s |", wl.Name)
 			for _, c := range bench.Contenders {
+				if !c.Serves(wl.Name) {
+					w(" %s |", notApplicable)
+					continue
+				}
 				res := rep.results[contenderBench(wl.Name, c.Name, m.Name)]
 				mark := rep.verdicts[key(wl.Name, c.Name, m.Name)].Mark()
 				if c.Name == "alb" {
@@ -390,6 +413,10 @@ func (rep *Report) writeTimes(w writer) {
 		for _, wl := range bench.Workloads {
 			w("| %s |", wl.Name)
 			for _, c := range bench.Contenders {
+				if !c.Serves(wl.Name) {
+					w(" %s |", notApplicable)
+					continue
+				}
 				res := rep.results[contenderBench(wl.Name, c.Name, m.Name)]
 				w(" %s, %s |", thousands(res.AllocsPerOp), thousands(res.BytesPerOp))
 			}
@@ -412,7 +439,7 @@ func (rep *Report) writeTargets(w writer) {
 			alb := rep.results[contenderBench(wl.Name, "alb", m.Name)]
 			lo, hi := 0.0, 0.0
 			for _, c := range bench.Contenders {
-				if c.Name == "alb" || c.Name == "floor" {
+				if c.Name == "alb" || c.Name == "alb-typed" || c.Name == "floor" || !c.Serves(wl.Name) {
 					continue
 				}
 				r := rep.results[contenderBench(wl.Name, c.Name, m.Name)].NsPerOp / alb.NsPerOp
@@ -432,6 +459,36 @@ func (rep *Report) writeTargets(w writer) {
 				check(lo >= 10), ratio(lo), ratio(hi),
 				allocMark, thousands(alb.AllocsPerOp), thousands(direct.AllocsPerOp),
 				check(fr <= 1.3), ratio(fr))
+		}
+	}
+	w("\n")
+}
+
+// writeTyped compares alb's typed handlers with the same endpoints
+// written by hand, and with huma.
+func (rep *Report) writeTyped(w writer) {
+	typed, huma := bench.ContenderByName("alb-typed"), bench.ContenderByName("huma")
+	if typed == nil {
+		return
+	}
+	w("### Typed handlers\n\n")
+	w("alb-typed binds and checks with `alb.Register`'s tags the rules that alb checks by hand (package `app` lists them); the issue's target: at most 1.2× the hand-written endpoint's time.\n\n")
+	w("| workload | mode | alb ns/op | alb-typed ns/op | alb-typed ÷ alb | allocs/op alb, alb-typed | huma ns/op (÷ alb-typed) |\n|---|---|--:|--:|--:|--:|--:|\n")
+	for _, wl := range bench.Workloads {
+		if !typed.Serves(wl.Name) {
+			continue
+		}
+		for _, m := range bench.Modes {
+			a := rep.results[contenderBench(wl.Name, "alb", m.Name)]
+			t := rep.results[contenderBench(wl.Name, "alb-typed", m.Name)]
+			h := notApplicable
+			if huma != nil && huma.Serves(wl.Name) {
+				hr := rep.results[contenderBench(wl.Name, "huma", m.Name)]
+				h = rep.verdicts[key(wl.Name, "huma", m.Name)].Mark() + " " + thousands(hr.NsPerOp) + " (" + ratio(hr.NsPerOp/t.NsPerOp) + ")"
+			}
+			r := t.NsPerOp / a.NsPerOp
+			w("| %s | %s | %s | %s | %s %s | %s, %s | %s |\n", wl.Name, m.Name, thousands(a.NsPerOp), thousands(t.NsPerOp),
+				check(r <= 1.2), ratio(r), thousands(a.AllocsPerOp), thousands(t.AllocsPerOp), h)
 		}
 	}
 	w("\n")

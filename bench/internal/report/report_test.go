@@ -5,8 +5,11 @@ import (
 	"encoding/xml"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/albkit/alb/bench"
 )
 
 func TestPattern(t *testing.T) {
@@ -89,5 +92,52 @@ func TestTicks(t *testing.T) {
 	got := ticks(0, 137, false)
 	if got[0] != 0 || got[len(got)-1] < 137 || len(got) > 8 {
 		t.Errorf("linear ticks = %v", got)
+	}
+}
+
+// TestMarkdownNotApplicable renders a report from made-up numbers for
+// every case the contenders serve, and none for the others: the cells of
+// a workload a contender does not serve read n/a, and the typed table
+// compares alb-typed with alb.
+func TestMarkdownNotApplicable(t *testing.T) {
+	rep := &Report{cfg: Config{SkipGrowth: true}, verdicts: map[string]bench.Verdict{}, results: map[string]*Result{}}
+	for _, wl := range bench.Workloads {
+		for _, m := range bench.Modes {
+			d := rep.results
+			d[directBench(wl.Name, m.Name)] = &Result{NsPerOp: 1000}
+			for i, c := range bench.Contenders {
+				if !c.Serves(wl.Name) {
+					continue
+				}
+				rep.verdicts[key(wl.Name, c.Name, m.Name)] = bench.Verdict{}
+				d[contenderBench(wl.Name, c.Name, m.Name)] = &Result{NsPerOp: float64(1000 + 100*i), AllocsPerOp: 3}
+			}
+		}
+	}
+	md := string(rep.Markdown(""))
+	typed := bench.ContenderByName("alb-typed")
+	if typed == nil || typed.Serves("session") {
+		t.Fatal("the test expects alb-typed, serving no session workload")
+	}
+	col := slices.Index(bench.Contenders, typed)
+	rows := 0
+	for _, line := range strings.Split(md, "\n") {
+		cells := strings.Split(line, "|")
+		if !strings.HasPrefix(line, "| session |") || len(cells) != len(bench.Contenders)+3 {
+			continue // not a row of the time and allocation tables
+		}
+		rows++
+		if got := strings.TrimSpace(cells[2+col]); got != notApplicable {
+			t.Errorf("alb-typed's session cell is %q, want %q: %s", got, notApplicable, line)
+		}
+	}
+	if rows != 2*len(bench.Modes) {
+		t.Errorf("%d session rows in the time and allocation tables, want %d:\n%s", rows, 2*len(bench.Modes), md)
+	}
+	if !strings.Contains(md, "| alb-typed | ✓ ✓ | ✓ ✓ | n/a |") {
+		t.Errorf("the correctness row of alb-typed is not as expected:\n%s", md)
+	}
+	if !strings.Contains(md, "### Typed handlers") || !strings.Contains(md, "| search | single | 1,000 |") {
+		t.Errorf("no typed handlers table:\n%s", md)
 	}
 }
