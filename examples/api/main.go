@@ -14,7 +14,8 @@
 //     router's ErrorHandler, every other error (401, 404, 405, 413, 500)
 //     is an application/problem+json answer of the same shape;
 //   - the OpenAPI 3.1 document of the API, generated from the same types
-//     and tags and served at /openapi.json: every answer the API gives is
+//     and tags and served at /openapi.json, with a page that renders it
+//     at /docs (Swagger UI, pinned with SRI): every answer the API gives is
 //     declared in it (openapi_test.go checks that, request by request);
 //   - routes with path parameters in nested groups: reads are public,
 //     writes sit in a group that adds a body limit and bearer-token
@@ -42,6 +43,7 @@
 //	DELETE /api/v1/notes/:id                    delete: 204
 //	GET    /api/v1/version                      the build (a plain HandlerFunc)
 //	GET    /openapi.json                        the OpenAPI 3.1 document
+//	GET    /docs                                the API reference page
 //	GET    /health                              the ALB's health checks only
 //
 // A note has a title (trimmed, not blank, at most 200 characters), a body
@@ -72,6 +74,7 @@
 //	curl -i -X DELETE localhost:8080/api/v1/notes/1 -H 'Authorization: Bearer dev-token'  # 204
 //	curl -i localhost:8080/api/v1/version                                            # 200
 //	curl -i localhost:8080/openapi.json                                              # 200
+//	curl -i localhost:8080/docs                                                      # 200
 //
 // and the errors, each an application/problem+json body:
 //
