@@ -92,7 +92,10 @@ func Register[In, Out any](r Registrar, op Operation, h func(c *Context, in *In)
 			return problemFor(errors.New("alb: route " + strconv.Quote(o.method+" "+o.pattern) +
 				" answered status " + strconv.Itoa(status) + ", which its Operation does not declare"))
 		}
-		if err := o.writeOutput(c, status, any(out)); err != nil {
+		// The output is handed over by address, never through an
+		// interface's data word: a struct of one pointer-shaped field is
+		// stored in that word itself, not behind it.
+		if err := o.writeOutput(c, status, unsafe.Pointer(&out), &out); err != nil {
 			return problemFor(err)
 		}
 		return nil
@@ -204,16 +207,18 @@ func planOutput(o *operation) {
 	}
 }
 
-// writeOutput sends the output v (an Out) with status. A pointer output
-// is not copied: v holds it as it is.
-func (o *operation) writeOutput(c *Context, status int, v any) error {
+// writeOutput sends the output at outp (a *Out; v is the same pointer as
+// an interface, which encodes as the Out it points to) with status.
+func (o *operation) writeOutput(c *Context, status int, outp unsafe.Pointer, v any) error {
 	pl := &o.out
 	if pl.kind == outputEmpty {
 		return c.NoContent(status)
 	}
-	// The value v holds: the pointer itself for a pointer type, else a
-	// pointer to v's copy of the value.
-	sp := (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
+	// The output's value: for a pointer Out, the struct it points to.
+	sp := outp
+	if o.output.Kind() == reflect.Pointer {
+		sp = *(*unsafe.Pointer)(outp)
+	}
 	p := sp // the body's value, when it is []byte or string
 	if sp != nil && (len(pl.headers) > 0 || pl.bodyField != nil) {
 		for i := range pl.headers {

@@ -1,0 +1,71 @@
+package alb_test
+
+import (
+	"testing"
+
+	"github.com/albkit/alb"
+	"github.com/albkit/alb/albtest"
+)
+
+// eventModes runs f with a single-value and a multi-value event.
+func eventModes(t *testing.T, f func(t *testing.T, opts ...albtest.Option)) {
+	t.Run("single", func(t *testing.T) { f(t) })
+	t.Run("multi", func(t *testing.T) { f(t, albtest.WithMultiValue()) })
+}
+
+// onePtrHeader and onePtrBody have exactly one pointer-shaped field: an
+// interface holding one stores it in its data word itself.
+type onePtrHeader struct {
+	Loc *string `header:"Location" json:"-"`
+}
+
+type onePtrThing struct {
+	Name string `json:"name"`
+}
+
+type onePtrBody struct {
+	Body *onePtrThing
+}
+
+func TestTypedOutputOnePointerField(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/header"},
+		func(c *alb.Context, in *struct{}) (onePtrHeader, error) {
+			s := "/somewhere"
+			return onePtrHeader{Loc: &s}, nil
+		})
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/header-nil"},
+		func(c *alb.Context, in *struct{}) (onePtrHeader, error) { return onePtrHeader{}, nil })
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/body"},
+		func(c *alb.Context, in *struct{}) (onePtrBody, error) {
+			return onePtrBody{Body: &onePtrThing{Name: "hello"}}, nil
+		})
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/body-nil"},
+		func(c *alb.Context, in *struct{}) (onePtrBody, error) { return onePtrBody{}, nil })
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/ptr"},
+		func(c *alb.Context, in *struct{}) (*onePtrBody, error) {
+			return &onePtrBody{Body: &onePtrThing{Name: "p"}}, nil
+		})
+	eventModes(t, func(t *testing.T, opts ...albtest.Option) {
+		resp := albtest.Do(t, r, albtest.NewRequest("GET", "/header", opts...))
+		if resp.Status != 200 || resp.Header.Get("Location") != "/somewhere" {
+			t.Errorf("header: %d Location %q", resp.Status, resp.Header.Get("Location"))
+		}
+		resp = albtest.Do(t, r, albtest.NewRequest("GET", "/header-nil", opts...))
+		if resp.Status != 200 || resp.Header.Get("Location") != "" {
+			t.Errorf("nil header: %d Location %q", resp.Status, resp.Header.Get("Location"))
+		}
+		resp = albtest.Do(t, r, albtest.NewRequest("GET", "/body", opts...))
+		if resp.Status != 200 || string(resp.Body) != `{"name":"hello"}` {
+			t.Errorf("body: %d %q", resp.Status, resp.Body)
+		}
+		resp = albtest.Do(t, r, albtest.NewRequest("GET", "/body-nil", opts...))
+		if resp.Status != 200 || string(resp.Body) != `null` {
+			t.Errorf("nil body: %d %q", resp.Status, resp.Body)
+		}
+		resp = albtest.Do(t, r, albtest.NewRequest("GET", "/ptr", opts...))
+		if resp.Status != 200 || string(resp.Body) != `{"name":"p"}` {
+			t.Errorf("pointer output: %d %q", resp.Status, resp.Body)
+		}
+	})
+}
