@@ -1,6 +1,7 @@
 package alb_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/albkit/alb"
@@ -68,4 +69,29 @@ func TestTypedOutputOnePointerField(t *testing.T) {
 			t.Errorf("pointer output: %d %q", resp.Status, resp.Body)
 		}
 	})
+}
+
+type uniqueCapped struct {
+	Body struct {
+		Tags []string `json:"tags" maxItems:"10" uniqueItems:"true"`
+	}
+}
+
+// TestValidateUniqueItemsSkippedPastMaxItems checks that a list already
+// refused by maxItems is not searched for duplicates.
+func TestValidateUniqueItemsSkippedPastMaxItems(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/u"},
+		func(c *alb.Context, in *uniqueCapped) (string, error) { return "ok", nil })
+	body := `{"tags":["a","a"` + strings.Repeat(`,"b"`, 20) + `]}`
+	resp := albtest.Do(t, r, albtest.NewRequest("POST", "/u", albtest.WithBody("application/json", []byte(body))))
+	if resp.Status != 422 || !strings.Contains(string(resp.Body), "at most 10 items") ||
+		strings.Contains(string(resp.Body), "same item") {
+		t.Errorf("%d %s", resp.Status, resp.Body)
+	}
+	body = `{"tags":["a","b","a"]}`
+	resp = albtest.Do(t, r, albtest.NewRequest("POST", "/u", albtest.WithBody("application/json", []byte(body))))
+	if resp.Status != 422 || !strings.Contains(string(resp.Body), "same item twice") {
+		t.Errorf("%d %s", resp.Status, resp.Body)
+	}
 }

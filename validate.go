@@ -693,14 +693,20 @@ func (v *violations) checkField(f *fieldCheck, p unsafe.Pointer) {
 		data, n = h.data, h.len
 	}
 	r := &f.rules
+	tooMany := false
 	switch {
 	case r.minItems != nil && n < *r.minItems:
 		v.invalid(v.location(), "must hold at least "+strconv.Itoa(*r.minItems)+" items", nil)
 	case r.maxItems != nil && n > *r.maxItems:
 		v.invalid(v.location(), "must hold at most "+strconv.Itoa(*r.maxItems)+" items", nil)
+		tooMany = true
 	}
-	if r.uniqueItems && hasDuplicate(f.itemType, data, n) {
-		v.invalid(v.location(), "must not hold the same item twice", nil)
+	// Past maxItems, the list is refused already: looking for duplicates
+	// would be work an oversized list could make quadratic.
+	if r.uniqueItems && !tooMany {
+		if dup, _ := hasDuplicate(f, data, n); dup {
+			v.invalid(v.location(), "must not hold the same item twice", nil)
+		}
 	}
 	if !f.scalarChecks && f.sub == nil {
 		return
@@ -730,24 +736,98 @@ func (v *violations) checkValue(f *fieldCheck, p unsafe.Pointer) {
 	}
 }
 
-// hasDuplicate reports whether two of the n items of type t at data are
-// equal.
-func hasDuplicate(t reflect.Type, data unsafe.Pointer, n int) bool {
+// hasDuplicate reports whether two of the n items of f's list at data
+// are equal, as JSON Schema's uniqueItems compares them, and how many
+// item reads and comparisons it made. Strings, numbers and booleans are
+// indexed in a map, in one pass: numbers compare by value, so 0 and -0
+// are the same item (NaN, which JSON cannot carry, equals nothing). Other
+// items (structs) are compared pairwise with reflect.DeepEqual; checkField
+// does not call it when maxItems has already failed, so maxItems bounds
+// that work.
+func hasDuplicate(f *fieldCheck, data unsafe.Pointer, n int) (dup bool, work int) {
 	if n < 2 {
-		return false
+		return false, 0
 	}
-	items := make([]reflect.Value, n)
-	for i := range items {
-		items[i] = reflect.NewAt(t, unsafe.Add(data, uintptr(i)*t.Size())).Elem()
-	}
-	for i := 1; i < n; i++ {
-		for j := 0; j < i; j++ {
-			if reflect.DeepEqual(items[i].Interface(), items[j].Interface()) {
-				return true
+	k := f.kind
+	if k == scalarNone || k == scalarTime {
+		t := f.itemType
+		items := make([]reflect.Value, n)
+		for i := range items {
+			items[i] = reflect.NewAt(t, unsafe.Add(data, uintptr(i)*t.Size())).Elem()
+		}
+		for i := 1; i < n; i++ {
+			for j := 0; j < i; j++ {
+				work++
+				if reflect.DeepEqual(items[i].Interface(), items[j].Interface()) {
+					return true, work
+				}
 			}
 		}
+		return false, work
 	}
-	return false
+	var (
+		strs   map[string]struct{}
+		ints   map[int64]struct{}
+		uints  map[uint64]struct{}
+		floats map[float64]struct{}
+		bools  [2]bool
+		nils   bool
+	)
+	switch {
+	case k == scalarString:
+		strs = make(map[string]struct{}, n)
+	case k.signed():
+		ints = make(map[int64]struct{}, n)
+	case k.unsigned():
+		uints = make(map[uint64]struct{}, n)
+	case k.float():
+		floats = make(map[float64]struct{}, n)
+	}
+	for i := 0; i < n; i++ {
+		work++
+		p := unsafe.Add(data, uintptr(i)*f.itemSize)
+		if f.itemPtr {
+			if p = *(*unsafe.Pointer)(p); p == nil {
+				if nils {
+					return true, work
+				}
+				nils = true
+				continue
+			}
+		}
+		seen := false
+		switch {
+		case k == scalarString:
+			s := *(*string)(p)
+			_, seen = strs[s]
+			strs[s] = struct{}{}
+		case k == scalarBool:
+			b := 0
+			if *(*bool)(p) {
+				b = 1
+			}
+			seen, bools[b] = bools[b], true
+		case k.signed():
+			x := readInt(k, p)
+			_, seen = ints[x]
+			ints[x] = struct{}{}
+		case k.unsigned():
+			x := readUint(k, p)
+			_, seen = uints[x]
+			uints[x] = struct{}{}
+		case k.float():
+			x := readFloat(k, p)
+			if x == 0 {
+				x = 0 // -0 is 0
+			}
+			_, seen = floats[x]
+			floats[x] = struct{}{}
+		}
+		if seen {
+			return true, work
+		}
+	}
+	return false, work
 }
 
 // runValidates calls the Validate method of every struct value in the
