@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -303,21 +302,48 @@ func (v *violations) invalid(location, msg string, value any) {
 // broken.
 func (v *violations) problem() *ProblemError {
 	if len(v.bad) > 0 {
+		list, more := capErrors(v.bad)
 		return &ProblemError{Problem: Problem{Status: http.StatusBadRequest,
-			Title: statusTitle(http.StatusBadRequest), Detail: "the request is malformed", Errors: v.bad}}
+			Title: statusTitle(http.StatusBadRequest), Detail: "the request is malformed" + more, Errors: list}}
 	}
 	// A required value that is missing breaks no other rule: its zero
 	// value is not what the client sent.
-	list := v.list[:0:0]
+	var missing map[string]struct{}
 	for _, f := range v.list {
-		if f.Message == msgRequired || !slices.ContainsFunc(v.list, func(g FieldError) bool {
-			return g.Location == f.Location && g.Message == msgRequired
-		}) {
-			list = append(list, f)
+		if f.Message == msgRequired {
+			if missing == nil {
+				missing = make(map[string]struct{})
+			}
+			missing[f.Location] = struct{}{}
 		}
 	}
+	list := v.list
+	if missing != nil {
+		list = v.list[:0:0]
+		for _, f := range v.list {
+			if _, ok := missing[f.Location]; !ok || f.Message == msgRequired {
+				list = append(list, f)
+			}
+		}
+	}
+	list, more := capErrors(list)
 	return &ProblemError{Problem: Problem{Status: http.StatusUnprocessableEntity,
-		Title: statusTitle(http.StatusUnprocessableEntity), Detail: "the request breaks the API's rules", Errors: list}}
+		Title: statusTitle(http.StatusUnprocessableEntity), Detail: "the request breaks the API's rules" + more, Errors: list}}
+}
+
+// maxProblemErrors is the most errors a binding problem lists: a request
+// with more gets the first ones and a detail saying how many were left
+// out, so that the answer stays small.
+const maxProblemErrors = 100
+
+// capErrors returns the first maxProblemErrors of list, and the text to
+// add to the detail when some were left out.
+func capErrors(list []FieldError) ([]FieldError, string) {
+	if len(list) <= maxProblemErrors {
+		return list, ""
+	}
+	return list[:maxProblemErrors:maxProblemErrors], " (the first " + strconv.Itoa(maxProblemErrors) + " of " +
+		strconv.Itoa(len(list)) + " errors are listed)"
 }
 
 // msgRequired is the message of a required value that is missing.

@@ -1,6 +1,7 @@
 package alb_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -93,5 +94,46 @@ func TestValidateUniqueItemsSkippedPastMaxItems(t *testing.T) {
 	resp = albtest.Do(t, r, albtest.NewRequest("POST", "/u", albtest.WithBody("application/json", []byte(body))))
 	if resp.Status != 422 || !strings.Contains(string(resp.Body), "same item twice") {
 		t.Errorf("%d %s", resp.Status, resp.Body)
+	}
+}
+
+type manyItem struct {
+	Name string `json:"name" minLength:"1"`
+	Size int    `json:"size,omitempty" minimum:"1"`
+}
+
+type manyItems struct {
+	Body struct {
+		Items []manyItem `json:"items"`
+	}
+}
+
+// TestProblemErrorsCapped checks that a body breaking thousands of rules
+// is answered with a bounded 422: the first 100 errors and a count.
+func TestProblemErrorsCapped(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/m"},
+		func(c *alb.Context, in *manyItems) (string, error) { return "ok", nil })
+	const n = 5000
+	body := `{"items":[` + strings.Repeat(`{"size":-1},`, n-1) + `{"size":-1}]}`
+	resp := albtest.Do(t, r, albtest.NewRequest("POST", "/m", albtest.WithBody("application/json", []byte(body))))
+	var p alb.Problem
+	if err := json.Unmarshal(resp.Body, &p); err != nil {
+		t.Fatalf("%d %s: %v", resp.Status, resp.Body, err)
+	}
+	if resp.Status != 422 || len(p.Errors) != 100 || !strings.Contains(p.Detail, "100 of 10000 errors") {
+		t.Fatalf("%d, %d errors, detail %q", resp.Status, len(p.Errors), p.Detail)
+	}
+	if p.Errors[0].Location != "body.items[0].size" || p.Errors[1].Location != "body.items[1].size" {
+		t.Errorf("first errors: %+v", p.Errors[:2])
+	}
+	// A missing required member hides its other errors, at any count.
+	body = `{"items":[` + strings.Repeat(`{"size":1},`, n-1) + `{"size":1}]}`
+	resp = albtest.Do(t, r, albtest.NewRequest("POST", "/m", albtest.WithBody("application/json", []byte(body))))
+	p = alb.Problem{}
+	_ = json.Unmarshal(resp.Body, &p)
+	if resp.Status != 422 || len(p.Errors) != 100 || p.Errors[0].Message != "is required" ||
+		!strings.Contains(p.Detail, "100 of 5000 errors") {
+		t.Errorf("%d, %d errors, detail %q, first %+v", resp.Status, len(p.Errors), p.Detail, p.Errors[0])
 	}
 }
