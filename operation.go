@@ -263,6 +263,7 @@ type rules struct {
 	exclusiveMinimum *float64 // value > exclusiveMinimum
 	exclusiveMaximum *float64 // value < exclusiveMaximum
 	multipleOf       *float64 // value / multipleOf is an integer; > 0
+	multipleInt      uint64   // multipleOf, when it is a whole number below 2^64; else 0
 
 	minLength *int    // characters (runes), not bytes
 	maxLength *int    // characters (runes), not bytes

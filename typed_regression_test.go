@@ -137,3 +137,41 @@ func TestProblemErrorsCapped(t *testing.T) {
 		t.Errorf("%d, %d errors, detail %q, first %+v", resp.Status, len(p.Errors), p.Detail, p.Errors[0])
 	}
 }
+
+type multipleIn struct {
+	I  int64   `query:"i,omitempty" multipleOf:"2"`
+	U  uint64  `query:"u,omitempty" multipleOf:"5"`
+	H  int     `query:"h,omitempty" multipleOf:"0.5"`
+	F  float64 `query:"f,omitempty" multipleOf:"1"`
+	D  float64 `query:"d,omitempty" multipleOf:"0.1"`
+	F2 float32 `query:"f2,omitempty" multipleOf:"0.1"`
+	E  float32 `query:"e,omitempty" enum:"0.1,0.2"`
+	M  float32 `query:"m,omitempty" maximum:"0.1"`
+	N  float32 `query:"n,omitempty" exclusiveMinimum:"0.1"`
+}
+
+// TestValidateMultipleOfAndFloat32 checks multipleOf exactly for
+// integers, within float precision for floats, and float32 limits in
+// float32.
+func TestValidateMultipleOfAndFloat32(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/m"},
+		func(c *alb.Context, in *multipleIn) (string, error) { return "ok", nil })
+	for q, want := range map[string]int{
+		"i=3000000001": 422, "i=3000000000": 200, "i=9223372036854775807": 422, "i=9223372036854775806": 200,
+		"i=-9223372036854775808": 200, "i=-3": 422,
+		"u=18446744073709551615": 200, "u=18446744073709551614": 422,
+		"h=3": 200,
+		"f=1000000000.5": 422, "f=3000000000.5": 422, "f=1000000000": 200, "f=1e300": 200, "f=0.5": 422,
+		"d=0.3": 200, "d=0.7": 200, "d=0.35": 422, "d=123456.7": 200, "d=123456.75": 422,
+		"f2=0.1": 200, "f2=0.3": 200, "f2=0.35": 422,
+		"e=0.1": 200, "e=0.2": 200, "e=0.3": 422,
+		"m=0.1": 200, "m=0.10001": 422,
+		"n=0.1": 422, "n=0.10001": 200,
+	} {
+		resp := albtest.Do(t, r, albtest.NewRequest("GET", "/m?"+q))
+		if resp.Status != want {
+			t.Errorf("%s: %d, want %d: %s", q, resp.Status, want, resp.Body)
+		}
+	}
+}

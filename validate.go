@@ -167,6 +167,9 @@ func (r *rules) set(key, v string, kind scalarKind, list bool) error {
 		if r.multipleOf, err = num(); err == nil && *r.multipleOf <= 0 {
 			err = errors.New("must be greater than 0")
 		}
+		if m := r.multipleOf; err == nil && *m == math.Trunc(*m) && *m < 1<<64 {
+			r.multipleInt = uint64(*m)
+		}
 	case "minLength", "maxLength":
 		if kind != scalarString {
 			return errors.New("applies to strings only")
@@ -385,7 +388,14 @@ func (r *rules) checkScalar(k scalarKind, p unsafe.Pointer) (msg string, value a
 		}
 	case k.signed():
 		n := readInt(k, p)
-		if msg, ok := r.checkNumber(float64(n)); !ok {
+		u := uint64(n)
+		if n < 0 {
+			u = -u
+		}
+		if msg, ok := r.checkNumber(k, float64(n)); !ok {
+			return msg, n, false
+		}
+		if msg, ok := r.checkIntMultiple(u, float64(n)); !ok {
 			return msg, n, false
 		}
 		if msg, ok := r.checkEnum(func(e any) bool { return e.(int64) == n }); !ok {
@@ -393,7 +403,10 @@ func (r *rules) checkScalar(k scalarKind, p unsafe.Pointer) (msg string, value a
 		}
 	case k.unsigned():
 		n := readUint(k, p)
-		if msg, ok := r.checkNumber(float64(n)); !ok {
+		if msg, ok := r.checkNumber(k, float64(n)); !ok {
+			return msg, n, false
+		}
+		if msg, ok := r.checkIntMultiple(n, float64(n)); !ok {
 			return msg, n, false
 		}
 		if msg, ok := r.checkEnum(func(e any) bool { return e.(uint64) == n }); !ok {
@@ -401,10 +414,10 @@ func (r *rules) checkScalar(k scalarKind, p unsafe.Pointer) (msg string, value a
 		}
 	case k.float():
 		f := readFloat(k, p)
-		if msg, ok := r.checkNumber(f); !ok {
+		if msg, ok := r.checkNumber(k, f); !ok {
 			return msg, f, false
 		}
-		if msg, ok := r.checkEnum(func(e any) bool { return e.(float64) == f }); !ok {
+		if msg, ok := r.checkEnum(func(e any) bool { return toKind(k, e.(float64)) == f }); !ok {
 			return msg, f, false
 		}
 	case k == scalarBool:
@@ -416,29 +429,83 @@ func (r *rules) checkScalar(k scalarKind, p unsafe.Pointer) (msg string, value a
 	return "", nil, true
 }
 
-// checkNumber checks f against the numeric keywords. Limits are compared
-// as float64, exact for integers up to 2^53 in magnitude.
-func (r *rules) checkNumber(f float64) (string, bool) {
+// checkNumber checks f, a value of kind k, against the numeric keywords.
+// Limits are compared as float64, exact for integers up to 2^53 in
+// magnitude; for a float32 value, they are first rounded to float32, so
+// that maximum:"0.1" accepts the float32 0.1. multipleOf is checked here
+// for floats only: checkIntMultiple checks integers.
+func (r *rules) checkNumber(k scalarKind, f float64) (string, bool) {
 	switch {
-	case r.minimum != nil && f < *r.minimum:
+	case r.minimum != nil && f < toKind(k, *r.minimum):
 		return "must be at least " + formatNumber(*r.minimum), false
-	case r.maximum != nil && f > *r.maximum:
+	case r.maximum != nil && f > toKind(k, *r.maximum):
 		return "must be at most " + formatNumber(*r.maximum), false
-	case r.exclusiveMinimum != nil && f <= *r.exclusiveMinimum:
+	case r.exclusiveMinimum != nil && f <= toKind(k, *r.exclusiveMinimum):
 		return "must be greater than " + formatNumber(*r.exclusiveMinimum), false
-	case r.exclusiveMaximum != nil && f >= *r.exclusiveMaximum:
+	case r.exclusiveMaximum != nil && f >= toKind(k, *r.exclusiveMaximum):
 		return "must be less than " + formatNumber(*r.exclusiveMaximum), false
-	case r.multipleOf != nil && !isMultiple(f, *r.multipleOf):
+	case r.multipleOf != nil && k.float() && !isMultiple(f, toKind(k, *r.multipleOf), k == scalarFloat32):
 		return "must be a multiple of " + formatNumber(*r.multipleOf), false
 	}
 	return "", true
 }
 
-// isMultiple reports whether f is a whole multiple of m, allowing for the
-// rounding of decimal fractions (0.3 is a multiple of 0.1).
-func isMultiple(f, m float64) bool {
-	q := f / m
-	return math.Abs(q-math.Round(q)) <= 1e-9*math.Max(1, math.Abs(q))
+// toKind rounds the tag value x to the precision of kind k: float32 for
+// a float32 value, unchanged otherwise.
+func toKind(k scalarKind, x float64) float64 {
+	if k == scalarFloat32 {
+		return float64(float32(x))
+	}
+	return x
+}
+
+// checkIntMultiple checks the integer of magnitude u (f as a float64)
+// against multipleOf. A whole multipleOf is checked exactly, in integer
+// arithmetic; a fractional one as for floats.
+func (r *rules) checkIntMultiple(u uint64, f float64) (string, bool) {
+	m := r.multipleOf
+	var ok bool
+	switch {
+	case m == nil:
+		return "", true
+	case r.multipleInt != 0:
+		ok = u%r.multipleInt == 0
+	case *m == math.Trunc(*m): // 2^64 or more: only 0 is a multiple
+		ok = u == 0
+	default:
+		ok = isMultiple(f, *m, false)
+	}
+	if !ok {
+		return "must be a multiple of " + formatNumber(*m), false
+	}
+	return "", true
+}
+
+// isMultiple reports whether the float f is a whole multiple of m (both
+// float32 values when f32). The remainder of f by m is exact
+// (math.Remainder); it is accepted as zero when it is within what the
+// rounding of f and m to binary can explain: one unit in the last place
+// of f, plus the quotient times one unit in the last place of m. So 0.3
+// is a multiple of 0.1, as JSON Schema validators working in floating
+// point agree, while 1000000000.5 is not a multiple of 1. A float too
+// large to hold a fraction of m is a multiple of it.
+func isMultiple(f, m float64, f32 bool) bool {
+	rem := math.Abs(math.Remainder(f, m))
+	if rem == 0 {
+		return true
+	}
+	return rem <= math.Abs(f/m)*ulp(m, f32)+ulp(f, f32)
+}
+
+// ulp returns the distance from |x| to the next float64 (float32 when
+// f32) away from zero.
+func ulp(x float64, f32 bool) float64 {
+	x = math.Abs(x)
+	if f32 {
+		y := float32(x)
+		return float64(math.Nextafter32(y, float32(math.Inf(1))) - y)
+	}
+	return math.Nextafter(x, math.Inf(1)) - x
 }
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
