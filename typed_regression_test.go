@@ -161,7 +161,7 @@ func TestValidateMultipleOfAndFloat32(t *testing.T) {
 		"i=3000000001": 422, "i=3000000000": 200, "i=9223372036854775807": 422, "i=9223372036854775806": 200,
 		"i=-9223372036854775808": 200, "i=-3": 422,
 		"u=18446744073709551615": 200, "u=18446744073709551614": 422,
-		"h=3": 200,
+		"h=3":            200,
 		"f=1000000000.5": 422, "f=3000000000.5": 422, "f=1000000000": 200, "f=1e300": 200, "f=0.5": 422,
 		"d=0.3": 200, "d=0.7": 200, "d=0.35": 422, "d=123456.7": 200, "d=123456.75": 422,
 		"f2=0.1": 200, "f2=0.3": 200, "f2=0.35": 422,
@@ -172,6 +172,38 @@ func TestValidateMultipleOfAndFloat32(t *testing.T) {
 		resp := albtest.Do(t, r, albtest.NewRequest("GET", "/m?"+q))
 		if resp.Status != want {
 			t.Errorf("%s: %d, want %d: %s", q, resp.Status, want, resp.Body)
+		}
+	}
+}
+
+type nullMembers struct {
+	Tags []string `json:"tags"`
+	Ptr  *int     `json:"ptr" required:"true"`
+	Opt  *int     `json:"opt"`
+}
+
+// TestPresenceNullIsMissing checks that JSON null for a required member
+// is answered as a missing member, and accepted for an optional one.
+func TestPresenceNullIsMissing(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/n"},
+		func(c *alb.Context, in *struct{ Body nullMembers }) (string, error) { return "ok", nil })
+	for body, want := range map[string]string{
+		`{"tags":null,"ptr":1}`:          "body.tags",
+		`{"tags":[],"ptr":null}`:         "body.ptr",
+		`{"tags":[],"ptr":1,"opt":null}`: "",
+	} {
+		resp := albtest.Do(t, r, albtest.NewRequest("POST", "/n", albtest.WithBody("application/json", []byte(body))))
+		if want == "" {
+			if resp.Status != 200 {
+				t.Errorf("%s: %d %s", body, resp.Status, resp.Body)
+			}
+			continue
+		}
+		var p alb.Problem
+		_ = json.Unmarshal(resp.Body, &p)
+		if resp.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Location != want || p.Errors[0].Message != "is required" {
+			t.Errorf("%s: %d %s", body, resp.Status, resp.Body)
 		}
 	}
 }
