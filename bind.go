@@ -256,9 +256,21 @@ func planParam(sf reflect.StructField, src paramSource, wire, opts, name string,
 		if src == sourcePath {
 			fail("is a path parameter, which cannot have a default")
 		}
+		// A list's default is its items, separated by commas, whatever
+		// the list's own form: default:"a, b" is the items a and b.
+		items := []string{def}
+		if list {
+			items = strings.Split(def, ",")
+			for i := range items {
+				items[i] = strings.TrimSpace(items[i])
+			}
+			p.defs = items
+		}
 		var probe = reflect.New(sf.Type)
-		if msg, ok := p.bind(probe.UnsafePointer(), def); !ok {
-			fail("default " + strconv.Quote(def) + " " + msg)
+		for _, d := range items {
+			if msg, ok := p.bind(probe.UnsafePointer(), d); !ok {
+				fail("default " + strconv.Quote(def) + " " + msg)
+			}
 		}
 		p.hasDefault, p.def = true, def
 	}
@@ -582,6 +594,11 @@ func (o *operation) bindInput(c *Context, base unsafe.Pointer) error {
 		}
 		if !found {
 			switch {
+			case p.defs != nil:
+				for _, d := range p.defs {
+					p.bind(fp, d)
+				}
+				found = true
 			case p.hasDefault:
 				p.bind(fp, p.def)
 				found = true

@@ -144,7 +144,8 @@ type paramPlan struct {
 	// otherwise.
 	required   bool
 	hasDefault bool
-	def        string // the `default` tag's raw text, used when absent
+	def        string   // the `default` tag's raw text, used when absent
+	defs       []string // a list's default: def split at commas, spaces trimmed
 
 	// explode is OpenAPI's explode for slices: true when each value is
 	// its own key (?tag=a&tag=b), false for a comma list (?tag=a,b, tag

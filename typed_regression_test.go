@@ -2,6 +2,7 @@ package alb_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -206,4 +207,50 @@ func TestPresenceNullIsMissing(t *testing.T) {
 			t.Errorf("%s: %d %s", body, resp.Status, resp.Body)
 		}
 	}
+}
+
+type listDefaults struct {
+	Tags  []string `query:"tag" default:"a, b"`
+	IDs   []int    `query:"id,comma" default:"1,2 , 3"`
+	Modes []string `header:"X-Mode" default:"x,y"`
+}
+
+// TestBindListDefault checks that a list parameter's default is split at
+// commas into items, spaces trimmed.
+func TestBindListDefault(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/l"},
+		func(c *alb.Context, in *listDefaults) (map[string]any, error) {
+			return map[string]any{"Tags": in.Tags, "IDs": in.IDs, "Modes": in.Modes}, nil
+		})
+	resp := albtest.Do(t, r, albtest.NewRequest("GET", "/l"))
+	var got struct {
+		Tags  []string
+		IDs   []int
+		Modes []string
+	}
+	if err := json.Unmarshal(resp.Body, &got); err != nil {
+		t.Fatalf("%d %s", resp.Status, resp.Body)
+	}
+	if !slices.Equal(got.Tags, []string{"a", "b"}) || !slices.Equal(got.IDs, []int{1, 2, 3}) ||
+		!slices.Equal(got.Modes, []string{"x", "y"}) {
+		t.Errorf("defaults: %s", resp.Body)
+	}
+	resp = albtest.Do(t, r, albtest.NewRequest("GET", "/l?tag=c"))
+	if err := json.Unmarshal(resp.Body, &got); err != nil || !slices.Equal(got.Tags, []string{"c"}) {
+		t.Errorf("given: %s", resp.Body)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("a bad list default item was accepted")
+			}
+		}()
+		alb.Register(r, alb.Operation{Method: "GET", Path: "/bad"},
+			func(c *alb.Context, in *struct {
+				IDs []int `query:"id" default:"1,x"`
+			}) (string, error) {
+				return "", nil
+			})
+	}()
 }
