@@ -138,11 +138,9 @@ func buildBodyChecks(o *operation, memo map[reflect.Type]*structCheck, fail func
 			root.validator = reflect.PointerTo(o.input).Implements(validatorType())
 		}
 		root.fields = []fieldCheck{f}
-		shape := &shapeField{list: f.list}
-		if f.sub != nil {
-			shape.sub = f.sub.shape
-		}
-		if anyRequired(shape.sub, map[*jsonShape]bool{}) {
+		shape := new(shapeField)
+		*shape = shapeOf(&f)
+		if shapeRequired(shape, map[*jsonShape]bool{}) {
 			o.presence = shape
 		}
 	} else {
@@ -154,6 +152,11 @@ func buildBodyChecks(o *operation, memo map[reflect.Type]*structCheck, fail func
 	}
 }
 
+// shapeRequired reports whether f is required or holds a required member.
+func shapeRequired(f *shapeField, seen map[*jsonShape]bool) bool {
+	return f.required || anyRequired(f.sub, seen) || f.elem != nil && shapeRequired(f.elem, seen)
+}
+
 // anyRequired reports whether s or a shape below it has a required
 // member.
 func anyRequired(s *jsonShape, seen map[*jsonShape]bool) bool {
@@ -162,7 +165,7 @@ func anyRequired(s *jsonShape, seen map[*jsonShape]bool) bool {
 	}
 	seen[s] = true
 	for _, f := range s.fields {
-		if f.required || anyRequired(f.sub, seen) {
+		if shapeRequired(&f, seen) {
 			return true
 		}
 	}

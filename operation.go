@@ -349,7 +349,7 @@ func (sc *structCheck) mayFail(seen map[*structCheck]bool) bool {
 	for i := range sc.fields {
 		f := &sc.fields[i]
 		r := &f.rules
-		if f.scalarChecks || r.minItems != nil || r.maxItems != nil || r.uniqueItems || f.sub != nil && f.sub.mayFail(seen) {
+		if f.scalarChecks || r.minItems != nil || r.maxItems != nil || r.uniqueItems || f.innerSub() != nil && f.innerSub().mayFail(seen) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package alb_test
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -253,4 +254,60 @@ func TestBindListDefault(t *testing.T) {
 				return "", nil
 			})
 	}()
+}
+
+type nestedItem struct {
+	Name string `json:"name" minLength:"1"`
+	N    int    `json:"n"`
+}
+
+func (it *nestedItem) Validate() error {
+	if it.Name == "bad" {
+		return errors.New("is bad")
+	}
+	return nil
+}
+
+type nestedBody struct {
+	Body struct {
+		Grid  [][]nestedItem            `json:"grid,omitempty"`
+		ByID  map[string]nestedItem     `json:"byId,omitempty"`
+		Deep  map[string][]*nestedItem  `json:"deep,omitempty"`
+		Cubes [][2][]nestedItem         `json:"cubes,omitempty"`
+		Named map[int]map[string]string `json:"named,omitempty"`
+	}
+}
+
+// TestValidateNestedContainers checks that the structs in lists of lists
+// and in map values are validated, their required members checked and
+// their Validate methods called, at the right locations.
+func TestValidateNestedContainers(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/n"},
+		func(c *alb.Context, in *nestedBody) (string, error) { return "ok", nil })
+	for body, want := range map[string]string{
+		`{"grid":[[{"name":"a","n":1}],[{"name":"","n":1}]]}`:     "body.grid[1][0].name: must not be empty",
+		`{"byId":{"b":{"name":"x","n":1},"a":{"name":"","n":1}}}`: "body.byId.a.name: must not be empty",
+		`{"grid":[[{"name":"a"}]]}`:                               "body.grid[0][0].n: is required",
+		`{"byId":{"k":{"name":"a"}}}`:                             "body.byId.k.n: is required",
+		`{"deep":{"k":[null,{"name":"a","n":0}]}}`:                "",
+		`{"deep":{"k":[null,{"name":"a"}]}}`:                      "body.deep.k[1].n: is required",
+		`{"cubes":[[[],[{"name":"","n":1}]]]}`:                    "body.cubes[0][1][0].name: must not be empty",
+		`{"grid":[[{"name":"bad","n":1}]]}`:                       "body.grid[0][0]: is bad",
+		`{"byId":{"z":{"name":"bad","n":1}}}`:                     "body.byId.z: is bad",
+		`{"named":{"1":{"a":"b"}}}`:                               "",
+	} {
+		resp := albtest.Do(t, r, albtest.NewRequest("POST", "/n", albtest.WithBody("application/json", []byte(body))))
+		if want == "" {
+			if resp.Status != 200 {
+				t.Errorf("%s: %d %s", body, resp.Status, resp.Body)
+			}
+			continue
+		}
+		var p alb.Problem
+		_ = json.Unmarshal(resp.Body, &p)
+		if resp.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Location+": "+p.Errors[0].Message != want {
+			t.Errorf("%s: %d %s, want %s", body, resp.Status, resp.Body, want)
+		}
+	}
 }

@@ -625,9 +625,12 @@ type fieldCheck struct {
 	sub   *structCheck // the struct (or list item struct) it holds, if any
 
 	isArray      bool         // list: an array, not a slice
-	itemType     reflect.Type // list: the item type
-	itemSize     uintptr      // list: the item size
-	itemPtr      bool         // list: the items are pointers
+	isMap        bool         // a map: its values are the items, its keys the locations
+	ctype        reflect.Type // list or map: the container type, pointer removed
+	elem         *fieldCheck  // the check of each item that is itself a list or map holding structs
+	itemType     reflect.Type // list or map: the item type
+	itemSize     uintptr      // list or map: the item size
+	itemPtr      bool         // list or map: the items are pointers
 	scalarChecks bool         // rules.hasChecks(), for the value or each item
 }
 
@@ -663,10 +666,8 @@ func checkFor(t reflect.Type, memo map[reflect.Type]*structCheck, fail func(fiel
 				f.rules.required = false
 			}
 			sc.fields = append(sc.fields, f)
-			member := shapeField{name: name, required: f.rules.required, list: f.list}
-			if f.sub != nil {
-				member.sub = f.sub.shape
-			}
+			member := shapeOf(&f)
+			member.name, member.required = name, f.rules.required
 			if name == "" && f.sub != nil {
 				// The members of an inlined pointer's struct are members here.
 				sc.shape.fields = append(sc.shape.fields, f.sub.shape.fields...)
@@ -686,20 +687,65 @@ func fieldCheckFor(t reflect.Type, r rules, memo map[reflect.Type]*structCheck, 
 		f.ptr, t = true, t.Elem()
 	}
 	item := t
-	if t.Kind() == reflect.Array || t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 {
+	switch {
+	case isListKind(t):
 		f.list, f.isArray, item = true, t.Kind() == reflect.Array, t.Elem()
-		f.itemType, f.itemSize = item, item.Size()
+	case t.Kind() == reflect.Map:
+		f.isMap, item = true, t.Elem()
+	}
+	if f.list || f.isMap {
+		f.ctype, f.itemType, f.itemSize = t, item, item.Size()
 		if item.Kind() == reflect.Pointer {
 			f.itemPtr, item = true, item.Elem()
 		}
 	}
 	f.kind = scalarOf(item)
-	if item.Kind() == reflect.Struct && item != timeType() && f.kind == scalarNone &&
-		!reflect.PointerTo(item).Implements(textUnmarshalerIfce()) {
+	switch {
+	case item.Kind() == reflect.Struct && item != timeType() && f.kind == scalarNone &&
+		!reflect.PointerTo(item).Implements(textUnmarshalerIfce()):
 		f.sub = checkFor(item, memo, fail)
+	case (f.list || f.isMap) && (isListKind(item) || item.Kind() == reflect.Map):
+		// A list of lists, a map of lists...: their structs are checked
+		// too, at any depth.
+		if e := fieldCheckFor(item, rules{}, memo, fail); e.sub != nil || e.elem != nil {
+			f.elem = &e
+		}
 	}
 	f.scalarChecks = f.rules.hasChecks()
 	return f
+}
+
+// isListKind reports whether t is a list: a slice (but not []byte) or an
+// array.
+func isListKind(t reflect.Type) bool {
+	return t.Kind() == reflect.Array || t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8
+}
+
+// innerSub returns the struct check f's values hold, through any lists
+// and maps, or nil.
+func (f *fieldCheck) innerSub() *structCheck {
+	for ; f != nil; f = f.elem {
+		if f.sub != nil {
+			return f.sub
+		}
+	}
+	return nil
+}
+
+// shapeOf returns the JSON shape of f's value, for the presence check
+// (name and required left to the caller).
+func shapeOf(f *fieldCheck) shapeField {
+	m := shapeField{list: f.list, mapOf: f.isMap}
+	switch {
+	case f.sub != nil && f.isMap:
+		m.elem = &shapeField{sub: f.sub.shape}
+	case f.sub != nil:
+		m.sub = f.sub.shape
+	case f.elem != nil:
+		e := shapeOf(f.elem)
+		m.elem = &e
+	}
+	return m
 }
 
 // jsonShape lists the members of a JSON object type, for the check that
@@ -712,8 +758,10 @@ type jsonShape struct {
 type shapeField struct {
 	name     string
 	required bool
-	list     bool       // an array, whose items are objects of sub
-	sub      *jsonShape // the shape of the member's object(s), if any
+	list     bool        // an array, whose items are objects of sub (or values of elem)
+	mapOf    bool        // an object whose member values are values of elem
+	sub      *jsonShape  // the shape of the member's object(s), if any
+	elem     *shapeField // the shape of each item of a list or map holding lists or maps of objects
 }
 
 // sliceHeader is the memory layout of a slice.
@@ -745,39 +793,79 @@ func (v *violations) checkField(f *fieldCheck, p unsafe.Pointer) {
 			return
 		}
 	}
-	if !f.list {
+	if !f.list && !f.isMap {
 		v.checkValue(f, p)
 		return
 	}
-	data, n := p, 0
-	if f.isArray {
-		n = f.typ.Len()
-		if f.ptr {
-			n = f.typ.Elem().Len()
-		}
-	} else {
-		h := (*sliceHeader)(p)
-		data, n = h.data, h.len
-	}
 	r := &f.rules
 	tooMany := false
-	switch {
-	case r.minItems != nil && n < *r.minItems:
-		v.invalid(v.location(), "must hold at least "+strconv.Itoa(*r.minItems)+" items", nil)
-	case r.maxItems != nil && n > *r.maxItems:
-		v.invalid(v.location(), "must hold at most "+strconv.Itoa(*r.maxItems)+" items", nil)
-		tooMany = true
-	}
-	// Past maxItems, the list is refused already: looking for duplicates
-	// would be work an oversized list could make quadratic.
-	if r.uniqueItems && !tooMany {
-		if dup, _ := hasDuplicate(f, data, n); dup {
-			v.invalid(v.location(), "must not hold the same item twice", nil)
+	if f.list {
+		data, n := f.listData(p)
+		switch {
+		case r.minItems != nil && n < *r.minItems:
+			v.invalid(v.location(), "must hold at least "+strconv.Itoa(*r.minItems)+" items", nil)
+		case r.maxItems != nil && n > *r.maxItems:
+			v.invalid(v.location(), "must hold at most "+strconv.Itoa(*r.maxItems)+" items", nil)
+			tooMany = true
+		}
+		// Past maxItems, the list is refused already: looking for
+		// duplicates would be work an oversized list could make quadratic.
+		if r.uniqueItems && !tooMany {
+			if dup, _ := hasDuplicate(f, data, n); dup {
+				v.invalid(v.location(), "must not hold the same item twice", nil)
+			}
 		}
 	}
-	if !f.scalarChecks && f.sub == nil {
+	if !f.scalarChecks && f.sub == nil && f.elem == nil {
 		return
 	}
+	v.eachItem(f, p, func(ip unsafe.Pointer) { v.checkValue(f, ip) })
+}
+
+// listData returns the items and length of the list of f at p (the list
+// itself, pointer removed).
+func (f *fieldCheck) listData(p unsafe.Pointer) (unsafe.Pointer, int) {
+	if f.isArray {
+		return p, f.ctype.Len()
+	}
+	h := (*sliceHeader)(p)
+	return h.data, h.len
+}
+
+// eachItem calls fn with each item of the list or map of f at p (pointer
+// removed), its index or key pushed on the location; nil pointer items are
+// skipped. A map's items are copies, visited in the order of their keys.
+func (v *violations) eachItem(f *fieldCheck, p unsafe.Pointer, fn func(ip unsafe.Pointer)) {
+	if f.isMap {
+		m := reflect.NewAt(f.ctype, p).Elem()
+		if m.Len() == 0 {
+			return
+		}
+		type entry struct {
+			key string
+			val reflect.Value
+		}
+		entries := make([]entry, 0, m.Len())
+		for it := m.MapRange(); it.Next(); {
+			entries = append(entries, entry{mapKeyText(it.Key()), it.Value()})
+		}
+		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+		for _, e := range entries {
+			c := reflect.New(f.itemType)
+			c.Elem().Set(e.val)
+			ip := c.UnsafePointer()
+			if f.itemPtr {
+				if ip = *(*unsafe.Pointer)(ip); ip == nil {
+					continue
+				}
+			}
+			v.push(e.key)
+			fn(ip)
+			v.pop()
+		}
+		return
+	}
+	data, n := f.listData(p)
 	for i := 0; i < n; i++ {
 		ip := unsafe.Add(data, uintptr(i)*f.itemSize)
 		if f.itemPtr {
@@ -786,9 +874,27 @@ func (v *violations) checkField(f *fieldCheck, p unsafe.Pointer) {
 			}
 		}
 		v.pushIndex(i)
-		v.checkValue(f, ip)
+		fn(ip)
 		v.pop()
 	}
+}
+
+// mapKeyText returns a map key as its JSON member name.
+func mapKeyText(k reflect.Value) string {
+	if m, ok := k.Interface().(encoding.TextMarshaler); ok {
+		if b, err := m.MarshalText(); err == nil {
+			return string(b)
+		}
+	}
+	switch {
+	case k.Kind() == reflect.String:
+		return k.String()
+	case k.CanInt():
+		return strconv.FormatInt(k.Int(), 10)
+	case k.CanUint():
+		return strconv.FormatUint(k.Uint(), 10)
+	}
+	return k.Type().String()
 }
 
 // checkValue checks one value (a field's, or a list item's) at p.
@@ -800,6 +906,9 @@ func (v *violations) checkValue(f *fieldCheck, p unsafe.Pointer) {
 	}
 	if f.sub != nil {
 		v.checkStruct(f.sub, p)
+	}
+	if f.elem != nil {
+		v.checkField(f.elem, p)
 	}
 }
 
@@ -902,7 +1011,7 @@ func hasDuplicate(f *fieldCheck, data unsafe.Pointer, n int) (dup bool, work int
 func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) {
 	for i := range sc.fields {
 		f := &sc.fields[i]
-		if f.sub == nil || !f.sub.hasValidate() {
+		if sub := f.innerSub(); sub == nil || !sub.hasValidate() {
 			continue
 		}
 		fp := unsafe.Add(p, f.off)
@@ -912,32 +1021,8 @@ func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) 
 		if f.ptr {
 			fp = *(*unsafe.Pointer)(fp)
 		}
-		switch {
-		case fp == nil:
-		case !f.list:
-			v.runValidates(f.sub, fp, true)
-		default:
-			data, n := fp, 0
-			if f.isArray {
-				n = f.typ.Len()
-				if f.ptr {
-					n = f.typ.Elem().Len()
-				}
-			} else {
-				h := (*sliceHeader)(fp)
-				data, n = h.data, h.len
-			}
-			for j := 0; j < n; j++ {
-				ip := unsafe.Add(data, uintptr(j)*f.itemSize)
-				if f.itemPtr {
-					if ip = *(*unsafe.Pointer)(ip); ip == nil {
-						continue
-					}
-				}
-				v.pushIndex(j)
-				v.runValidates(f.sub, ip, true)
-				v.pop()
-			}
+		if fp != nil {
+			v.validateIn(f, fp)
 		}
 		if f.name != "" {
 			v.pop()
@@ -946,6 +1031,22 @@ func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) 
 	if self && sc.validator {
 		v.addValidateError(reflect.NewAt(sc.typ, p).Interface().(Validator).Validate())
 	}
+}
+
+// validateIn runs the Validate methods in the value of f at p (pointer
+// removed): a struct, or the structs a list or map holds, at any depth.
+func (v *violations) validateIn(f *fieldCheck, p unsafe.Pointer) {
+	if !f.list && !f.isMap {
+		v.runValidates(f.sub, p, true)
+		return
+	}
+	v.eachItem(f, p, func(ip unsafe.Pointer) {
+		if f.elem != nil {
+			v.validateIn(f.elem, ip)
+		} else {
+			v.runValidates(f.sub, ip, true)
+		}
+	})
 }
 
 // hasValidate reports whether sc or a struct below it has a Validate
@@ -967,7 +1068,7 @@ func settleValidates(root *structCheck, memo map[reflect.Type]*structCheck) {
 			return true
 		}
 		for i := range sc.fields {
-			if sub := sc.fields[i].sub; sub != nil && reach(sub, seen) {
+			if sub := sc.fields[i].innerSub(); sub != nil && reach(sub, seen) {
 				return true
 			}
 		}
