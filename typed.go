@@ -57,6 +57,9 @@ func (g *Group) routeFor(method, path string, mw []Middleware) (*Router, string,
 //   - struct{} sends no body (204 by default);
 //   - any other type is encoded as JSON.
 //
+// A 204 or 304 answer never has a body: with these statuses, only the
+// output's header fields are sent.
+//
 // The handler is a plain HandlerFunc registered with Handle: middleware,
 // groups, automatic OPTIONS, 405 and HEAD behave as for any route. The
 // route is recorded, with op, for the API document.
@@ -233,6 +236,11 @@ func (o *operation) writeOutput(c *Context, status int, outp unsafe.Pointer, v a
 		}
 	} else if pl.bodyField != nil {
 		p, v = nil, nil // a nil output: no Body
+	}
+	if status == http.StatusNoContent || status == http.StatusNotModified {
+		// These answers have no body (RFC 9110, 15.3.5 and 15.4.5): the
+		// output's header fields are sent, its body is not.
+		return c.NoContent(status)
 	}
 	switch pl.kind {
 	case outputBytes, outputString:

@@ -3,6 +3,7 @@ package alb_test
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -310,4 +311,42 @@ func TestValidateNestedContainers(t *testing.T) {
 			t.Errorf("%s: %d %s, want %s", body, resp.Status, resp.Body, want)
 		}
 	}
+}
+
+type bodilessOut struct {
+	ETag string `header:"ETag" json:"-"`
+	ID   string `json:"id"`
+}
+
+// TestTypedNoBodyFor204And304 checks that a 204 or 304 answer sends the
+// output's headers but no body, whichever way the status was chosen.
+func TestTypedNoBodyFor204And304(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/x", Status: http.StatusNoContent},
+		func(c *alb.Context, in *struct{}) (*bodilessOut, error) {
+			return &bodilessOut{ETag: `"1"`, ID: "1"}, nil
+		})
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/y", Statuses: []int{http.StatusNotModified}},
+		func(c *alb.Context, in *struct {
+			Match string `header:"If-None-Match,omitempty"`
+		}) (bodilessOut, error) {
+			if in.Match != "" {
+				c.Status(http.StatusNotModified)
+			}
+			return bodilessOut{ETag: `"2"`, ID: "2"}, nil
+		})
+	eventModes(t, func(t *testing.T, opts ...albtest.Option) {
+		resp := albtest.Do(t, r, albtest.NewRequest("POST", "/x", opts...))
+		if resp.Status != 204 || len(resp.Body) != 0 || resp.Header.Get("ETag") != `"1"` {
+			t.Errorf("204: %d %q %v", resp.Status, resp.Body, resp.Header)
+		}
+		resp = albtest.Do(t, r, albtest.NewRequest("GET", "/y", append(opts, albtest.WithHeader("If-None-Match", `"2"`))...))
+		if resp.Status != 304 || len(resp.Body) != 0 || resp.Header.Get("ETag") != `"2"` {
+			t.Errorf("304: %d %q %v", resp.Status, resp.Body, resp.Header)
+		}
+		resp = albtest.Do(t, r, albtest.NewRequest("GET", "/y", opts...))
+		if resp.Status != 200 || string(resp.Body) != `{"id":"2"}` {
+			t.Errorf("200: %d %q", resp.Status, resp.Body)
+		}
+	})
 }
