@@ -3,6 +3,8 @@ package alb_test
 import (
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -349,4 +351,47 @@ func TestTypedNoBodyFor204And304(t *testing.T) {
 			t.Errorf("200: %d %q", resp.Status, resp.Body)
 		}
 	})
+}
+
+// TestProblemTypedNilError checks that a handler returning a nil
+// *HTTPError or *ProblemError in a non-nil error gets a 500, not a panic.
+func TestProblemTypedNilError(t *testing.T) {
+	var logs strings.Builder
+	r := alb.New()
+	r.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/he"},
+		func(c *alb.Context, in *struct{}) (string, error) {
+			var he *alb.HTTPError
+			return "", he
+		})
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/pe"},
+		func(c *alb.Context, in *struct{}) (string, error) {
+			var pe *alb.ProblemError
+			return "", pe
+		})
+	r.GET("/plain", func(c *alb.Context) error {
+		var pe *alb.ProblemError
+		return pe
+	})
+	r.GET("/plain-he", func(c *alb.Context) error {
+		var he *alb.HTTPError
+		return he
+	})
+	for _, path := range []string{"/he", "/pe", "/plain", "/plain-he"} {
+		logs.Reset()
+		resp := albtest.Do(t, r, albtest.NewRequest("GET", path))
+		if resp.Status != 500 || !strings.Contains(logs.String(), "nil") {
+			t.Errorf("%s: %d %s; log %s", path, resp.Status, resp.Body, logs.String())
+		}
+	}
+	rp := alb.New()
+	rp.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	rp.ErrorHandler = alb.ProblemErrorHandler
+	rp.GET("/he", func(c *alb.Context) error {
+		var he *alb.HTTPError
+		return he
+	})
+	if resp := albtest.Do(t, rp, albtest.NewRequest("GET", "/he")); resp.Status != 500 {
+		t.Errorf("ProblemErrorHandler, nil *HTTPError: %d %s", resp.Status, resp.Body)
+	}
 }
