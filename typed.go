@@ -67,14 +67,23 @@ func (g *Group) routeFor(method, path string, mw []Middleware) (*Router, string,
 // Register panics at registration, quoting the route and the field, on an
 // input or output it cannot serve: a field type that cannot be bound, a
 // path tag naming no route parameter, a field with two sources, a bad
-// rule or default, an undeclared Body field beside form fields, and the
-// mistakes Handle panics on.
+// rule or default, an undeclared Body field beside form fields, an
+// OperationID another route of the same Router has, and the mistakes
+// Handle panics on.
 func Register[In, Out any](r Registrar, op Operation, h func(c *Context, in *In) (Out, error)) {
 	router, pattern, chain := r.routeFor(op.Method, op.Path, op.Middleware)
 	o := &operation{method: op.Method, pattern: pattern, chain: chain, typed: true, meta: op,
 		input: reflect.TypeFor[In](), output: reflect.TypeFor[Out]()}
 	if h == nil {
 		panic("alb: route " + strconv.Quote(op.Method+" "+pattern) + " has a nil handler")
+	}
+	if id := op.OperationID; id != "" {
+		for _, other := range router.ops {
+			if other.meta.OperationID == id {
+				panic("alb: route " + strconv.Quote(op.Method+" "+pattern) + " has OperationID " + strconv.Quote(id) +
+					", which route " + strconv.Quote(other.method+" "+other.pattern) + " already has")
+			}
+		}
 	}
 	planInput(o)
 	planOutput(o)

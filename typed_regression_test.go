@@ -395,3 +395,21 @@ func TestProblemTypedNilError(t *testing.T) {
 		t.Errorf("ProblemErrorHandler, nil *HTTPError: %d %s", resp.Status, resp.Body)
 	}
 }
+
+// TestRegisterDuplicateOperationID checks that an OperationID can name
+// one route of a Router only, groups included.
+func TestRegisterDuplicateOperationID(t *testing.T) {
+	h := func(c *alb.Context, in *struct{}) (string, error) { return "", nil }
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/a", OperationID: "get"}, h)
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/b"}, h)
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/c"}, h)
+	alb.Register(alb.New(), alb.Operation{Method: "GET", Path: "/b", OperationID: "get"}, h) // another router
+	defer func() {
+		msg, _ := recover().(string)
+		if !strings.Contains(msg, `"GET /v1/b" has OperationID "get"`) || !strings.Contains(msg, `route "GET /a" already has`) {
+			t.Errorf("panic %q", msg)
+		}
+	}()
+	alb.Register(r.Group("/v1"), alb.Operation{Method: "GET", Path: "/b", OperationID: "get"}, h)
+}
