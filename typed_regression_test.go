@@ -413,3 +413,32 @@ func TestRegisterDuplicateOperationID(t *testing.T) {
 	}()
 	alb.Register(r.Group("/v1"), alb.Operation{Method: "GET", Path: "/b", OperationID: "get"}, h)
 }
+
+type formatIn struct {
+	U string `query:"u,omitempty" format:"uri"`
+	D string `query:"d,omitempty" format:"date-time"`
+	E string `query:"e,omitempty" format:"email"`
+}
+
+// TestValidateFormats checks the uri, date-time and email formats
+// through a route.
+func TestValidateFormats(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/f"},
+		func(c *alb.Context, in *formatIn) (string, error) { return "ok", nil })
+	bad := []string{"u=http://x/a%20b", "u=http://x/a+b", "u=http://x/%C3%A9", "u=a:%5B", "u=/rel",
+		"d=2006-01-02T15:04:05,5Z", "d=2006-01-02T15:04:05.Z", "d=2006-01-02T15:04:60Z",
+		"e=Bob+%3Cbob@example.com%3E", "e=bob", "e=%3Cbob@example.com%3E", "e=bob@example.com+(Bob)", "e=+bob@example.com"}
+	good := []string{"u=http://x/a%2520b%3Fc", "u=urn:x:y", "d=2006-01-02t15:04:05z", "d=1990-12-31T23:59:60Z",
+		"e=%22a+b%22@example.com", "e=bob@example.com"}
+	for _, q := range bad {
+		if resp := albtest.Do(t, r, albtest.NewRequest("GET", "/f?"+q)); resp.Status != 422 {
+			t.Errorf("invalid %s accepted: %d", q, resp.Status)
+		}
+	}
+	for _, q := range good {
+		if resp := albtest.Do(t, r, albtest.NewRequest("GET", "/f?"+q)); resp.Status != 200 {
+			t.Errorf("valid %s refused: %d %s", q, resp.Status, resp.Body)
+		}
+	}
+}

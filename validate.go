@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/mail"
 	"net/netip"
-	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -557,19 +556,24 @@ func (r *rules) checkEnum(match func(any) bool) (string, bool) {
 func validFormat(format, s string) bool {
 	switch format {
 	case "email":
+		// An addr-spec of RFC 5322 as net/mail parses it: no display
+		// name, angle brackets, comments or surrounding spaces. A quoted
+		// local part comes back unquoted ("a b"@x as a b@x).
 		a, err := mail.ParseAddress(s)
-		return err == nil && a.Name == "" && a.Address == s
+		if err != nil || a.Name != "" {
+			return false
+		}
+		at := strings.LastIndexByte(s, '@')
+		return a.Address == s || at > 1 && s[0] == '"' && s[at-1] == '"' && strings.HasSuffix(a.Address, s[at:])
 	case "uuid":
 		return validUUID(s)
 	case "date-time":
-		_, err := time.Parse(time.RFC3339, s)
-		return err == nil
+		return validDateTime(s)
 	case "date":
 		_, err := time.Parse(time.DateOnly, s)
 		return err == nil
 	case "uri":
-		u, err := url.Parse(s)
-		return err == nil && u.Scheme != ""
+		return validURI(s)
 	case "ipv4":
 		a, err := netip.ParseAddr(s)
 		return err == nil && a.Is4()
@@ -579,6 +583,204 @@ func validFormat(format, s string) bool {
 	}
 	return false
 }
+
+// validDateTime reports whether s is a date-time of RFC 3339, section
+// 5.6: a full date, T, a time with an optional fraction after a dot, and
+// Z or an offset. T and Z may be lowercase; the day must exist in its
+// month; the second may be 60, a leap second, only at 23:59 UTC.
+func validDateTime(s string) bool {
+	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' && s[10] != 't' || s[13] != ':' || s[16] != ':' {
+		return false
+	}
+	year, ok1 := decDigits(s[0:4])
+	month, ok2 := decDigits(s[5:7])
+	day, ok3 := decDigits(s[8:10])
+	hour, ok4 := decDigits(s[11:13])
+	minute, ok5 := decDigits(s[14:16])
+	sec, ok6 := decDigits(s[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
+		day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 60 {
+		return false
+	}
+	rest := s[19:]
+	if rest[0] == '.' {
+		n := 1
+		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+		rest = rest[n:]
+	}
+	offset := 0 // minutes east of UTC
+	switch {
+	case rest == "Z" || rest == "z":
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		oh, ok1 := decDigits(rest[1:3])
+		om, ok2 := decDigits(rest[4:6])
+		if !ok1 || !ok2 || oh > 23 || om > 59 {
+			return false
+		}
+		offset = oh*60 + om
+		if rest[0] == '-' {
+			offset = -offset
+		}
+	default:
+		return false
+	}
+	if sec == 60 {
+		utc := ((hour*60+minute-offset)%1440 + 1440) % 1440
+		return utc == 23*60+59
+	}
+	return true
+}
+
+// decDigits returns the decimal value of s, which must be ASCII digits only.
+func decDigits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// daysIn returns the number of days of month in year (Gregorian).
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// validURI reports whether s is a URI of RFC 3986, section 3: a scheme,
+// a colon, then an authority (after "//") and path, query and fragment
+// made of the characters the grammar allows, each % starting a %HH
+// escape. Spaces, non-ASCII bytes and brackets outside an IP literal host
+// are refused; a relative reference, which has no scheme, is refused.
+func validURI(s string) bool {
+	i := strings.IndexByte(s, ':')
+	if i < 1 || !isAlpha(s[0]) {
+		return false
+	}
+	for j := 1; j < i; j++ {
+		if c := s[j]; !isAlpha(c) && !isDigit(c) && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	rest := s[i+1:]
+	if strings.HasPrefix(rest, "//") {
+		end := len(rest)
+		if k := strings.IndexAny(rest[2:], "/?#"); k >= 0 {
+			end = k + 2
+		}
+		if !validAuthority(rest[2:end]) {
+			return false
+		}
+		rest = rest[end:]
+	}
+	rest, fragment, hasFragment := strings.Cut(rest, "#")
+	if hasFragment && !uriChars(fragment, "/?:@") {
+		return false
+	}
+	return uriChars(rest, "/?:@")
+}
+
+// validAuthority reports whether a is an authority of RFC 3986, section
+// 3.2: [userinfo "@"] host [":" port], the host a name, an IPv4 address
+// or a bracketed IPv6 address or IPvFuture literal.
+func validAuthority(a string) bool {
+	if k := strings.LastIndexByte(a, '@'); k >= 0 {
+		if !uriChars(a[:k], ":") {
+			return false
+		}
+		a = a[k+1:]
+	}
+	host := a
+	if strings.HasPrefix(a, "[") {
+		k := strings.IndexByte(a, ']')
+		if k < 0 || !validIPLiteral(a[1:k]) {
+			return false
+		}
+		host, a = "", a[k+1:]
+		if a != "" && a[0] != ':' {
+			return false
+		}
+	}
+	if k := strings.LastIndexByte(a, ':'); k >= 0 {
+		for _, c := range []byte(a[k+1:]) {
+			if !isDigit(c) {
+				return false
+			}
+		}
+		if host != "" {
+			host = a[:k]
+		}
+	}
+	return uriChars(host, "")
+}
+
+// validIPLiteral reports whether s, the inside of a host's brackets, is
+// an IPv6 address (no zone) or an IPvFuture: "v", hex digits, ".", then
+// unreserved, sub-delims or ":" characters.
+func validIPLiteral(s string) bool {
+	if len(s) > 0 && (s[0] == 'v' || s[0] == 'V') {
+		hex, rest, ok := strings.Cut(s[1:], ".")
+		if !ok || hex == "" || rest == "" {
+			return false
+		}
+		for _, c := range []byte(hex) {
+			if !isDigit(c) && !('a' <= c|0x20 && c|0x20 <= 'f') {
+				return false
+			}
+		}
+		for _, c := range []byte(rest) {
+			if !isUnreserved(c) && !isSubDelim(c) && c != ':' {
+				return false
+			}
+		}
+		return true
+	}
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is6() && a.Zone() == ""
+}
+
+// uriChars reports whether s holds only unreserved characters,
+// sub-delims, %HH escapes and the bytes of extra.
+func uriChars(s, extra string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isUnreserved(c) || isSubDelim(c):
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+			i += 2
+		case strings.IndexByte(extra, c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isHex(c byte) bool   { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+func isUnreserved(c byte) bool {
+	return isAlpha(c) || isDigit(c) || c == '-' || c == '.' || c == '_' || c == '~'
+}
+func isSubDelim(c byte) bool { return strings.IndexByte("!$&'()*+,;=", c) >= 0 }
 
 // validUUID reports whether s is a UUID in its 36-character text form
 // (RFC 9562), any version, hex digits in either case.
