@@ -729,6 +729,12 @@ func (o *operation) readBody(c *Context, base unsafe.Pointer, v *violations) (ur
 	if !hasCT || !isJSONMediaType(ct) {
 		return nil, nil, unsupportedMediaType(ct, hasCT, b.contentTypes)
 	}
+	// JSON null is no value: for a required body, as for an empty one,
+	// a 400. A pointer Body takes it as nil.
+	if b.required && string(bytes.TrimSpace(c.body)) == "null" {
+		v.malform("body", "is null; a JSON body is required", nil)
+		return nil, nil, nil
+	}
 	target := base
 	t := b.typ
 	if b.field != nil {

@@ -442,3 +442,34 @@ func TestValidateFormats(t *testing.T) {
 		}
 	}
 }
+
+type nullBodyOpt struct {
+	Name string `json:"name,omitempty"`
+}
+
+// TestBindNullBody checks that a JSON null body is answered as an empty
+// one when the body is required, and is nil for a pointer Body.
+func TestBindNullBody(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/o"},
+		func(c *alb.Context, in *struct{ Body nullBodyOpt }) (string, error) { return "ok", nil })
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/p"},
+		func(c *alb.Context, in *struct{ Body *nullBodyOpt }) (bool, error) { return in.Body == nil, nil })
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/i"},
+		func(c *alb.Context, in *nullBodyOpt) (string, error) { return "ok", nil })
+	for _, path := range []string{"/o", "/i"} {
+		for _, body := range []string{"null", " null\n", ""} {
+			resp := albtest.Do(t, r, albtest.NewRequest("POST", path, albtest.WithBody("application/json", []byte(body))))
+			var p alb.Problem
+			_ = json.Unmarshal(resp.Body, &p)
+			if resp.Status != 400 || len(p.Errors) != 1 || p.Errors[0].Location != "body" ||
+				!strings.Contains(p.Errors[0].Message, "a JSON body is required") {
+				t.Errorf("%s %q: %d %s", path, body, resp.Status, resp.Body)
+			}
+		}
+	}
+	resp := albtest.Do(t, r, albtest.NewRequest("POST", "/p", albtest.WithBody("application/json", []byte("null"))))
+	if resp.Status != 200 || string(resp.Body) != "true" {
+		t.Errorf("pointer Body, null: %d %s", resp.Status, resp.Body)
+	}
+}
