@@ -286,7 +286,9 @@ func planParam(sf reflect.StructField, src paramSource, wire, opts, name string,
 	case ok:
 		p.required = r.required // fieldRules parsed the tag
 	default:
-		p.required = !ptr && !omit && !p.hasDefault
+		// A list and a bool have a natural absent value, nil and false:
+		// they are optional unless tagged required:"true".
+		p.required = !ptr && !omit && !p.hasDefault && !list && t.Kind() != reflect.Bool
 	}
 	p.rules.required = p.required
 	return p

@@ -473,3 +473,51 @@ func TestBindNullBody(t *testing.T) {
 		t.Errorf("pointer Body, null: %d %s", resp.Status, resp.Body)
 	}
 }
+
+type optionalDefaults struct {
+	Tags   []string `query:"tag"`
+	IDs    []int    `header:"X-ID"`
+	Flag   bool     `query:"flag"`
+	Secure bool     `cookie:"secure"`
+	Must   []string `query:"must" required:"true"`
+	MustB  bool     `header:"X-Must" required:"true"`
+	N      int      `query:"n"`
+}
+
+// TestBindListsAndBoolsOptional checks that list and bool parameters are
+// optional unless tagged required:"true": absent, a list is nil and a
+// bool false.
+func TestBindListsAndBoolsOptional(t *testing.T) {
+	r := alb.New()
+	alb.Register(r, alb.Operation{Method: "GET", Path: "/o"},
+		func(c *alb.Context, in *optionalDefaults) ([]bool, error) {
+			return []bool{in.Tags == nil, in.IDs == nil, in.Flag, in.Secure}, nil
+		})
+	alb.Register(r, alb.Operation{Method: "POST", Path: "/f"},
+		func(c *alb.Context, in *struct {
+			Names []string `form:"name"`
+			Agree bool     `form:"agree"`
+		}) (bool, error) {
+			return in.Names == nil && !in.Agree, nil
+		})
+	resp := albtest.Do(t, r, albtest.NewRequest("GET", "/o"))
+	var p alb.Problem
+	_ = json.Unmarshal(resp.Body, &p)
+	var locs []string
+	for _, e := range p.Errors {
+		locs = append(locs, e.Location+" "+e.Message)
+	}
+	if want := []string{"query.must is required", "header.X-Must is required", "query.n is required"}; resp.Status != 422 ||
+		!slices.Equal(locs, want) {
+		t.Errorf("absent: %d %v, want 422 %v", resp.Status, locs, want)
+	}
+	resp = albtest.Do(t, r, albtest.NewRequest("GET", "/o?must=a&n=1", albtest.WithHeader("X-Must", "true")))
+	if resp.Status != 200 || string(resp.Body) != `[true,true,false,false]` {
+		t.Errorf("optional absent: %d %s", resp.Status, resp.Body)
+	}
+	resp = albtest.Do(t, r, albtest.NewRequest("POST", "/f",
+		albtest.WithBody("application/x-www-form-urlencoded", []byte("other=1"))))
+	if resp.Status != 200 || string(resp.Body) != "true" {
+		t.Errorf("form: %d %s", resp.Status, resp.Body)
+	}
+}
