@@ -139,9 +139,9 @@ type paramPlan struct {
 	typ    reflect.Type // the field's type (*int for an optional int)
 
 	// required: the request must carry the parameter. Path parameters
-	// always are; others when the field is not a pointer, has no default
-	// and its tag has no omitempty, unless a `required` tag says
-	// otherwise.
+	// always are; others when the field is not a pointer, a slice or a
+	// bool, has no default and its tag has no omitempty, unless a
+	// `required` tag says otherwise.
 	required   bool
 	hasDefault bool
 	def        string   // the `default` tag's raw text, used when absent
