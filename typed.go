@@ -87,6 +87,7 @@ func Register[In, Out any](r Registrar, op Operation, h func(c *Context, in *In)
 	}
 	planInput(o)
 	planOutput(o)
+	outIsPtr := o.output.Kind() == reflect.Pointer
 	router.handleOp(o, func(c *Context) error {
 		in := new(In)
 		if err := o.bindInput(c, unsafe.Pointer(in)); err != nil {
@@ -106,8 +107,18 @@ func Register[In, Out any](r Registrar, op Operation, h func(c *Context, in *In)
 		}
 		// The output is handed over by address, never through an
 		// interface's data word: a struct of one pointer-shaped field is
-		// stored in that word itself, not behind it.
-		if err := o.writeOutput(c, status, unsafe.Pointer(&out), &out); err != nil {
+		// stored in that word itself, not behind it. A pointer output is
+		// its own address; any other is copied once, as boxing it would.
+		var sp unsafe.Pointer
+		var v any
+		if outIsPtr {
+			sp, v = *(*unsafe.Pointer)(unsafe.Pointer(&out)), any(out)
+		} else {
+			po := new(Out)
+			*po = out
+			sp, v = unsafe.Pointer(po), po
+		}
+		if err := o.writeOutput(c, status, sp, v); err != nil {
 			return problemFor(err)
 		}
 		return nil
@@ -219,17 +230,13 @@ func planOutput(o *operation) {
 	}
 }
 
-// writeOutput sends the output at outp (a *Out; v is the same pointer as
-// an interface, which encodes as the Out it points to) with status.
-func (o *operation) writeOutput(c *Context, status int, outp unsafe.Pointer, v any) error {
+// writeOutput sends the output with status: sp is the address of its
+// value (for a pointer Out, the pointer itself, maybe nil), v the output
+// as JSON encodes it (the pointer, or a *Out).
+func (o *operation) writeOutput(c *Context, status int, sp unsafe.Pointer, v any) error {
 	pl := &o.out
 	if pl.kind == outputEmpty {
 		return c.NoContent(status)
-	}
-	// The output's value: for a pointer Out, the struct it points to.
-	sp := outp
-	if o.output.Kind() == reflect.Pointer {
-		sp = *(*unsafe.Pointer)(outp)
 	}
 	p := sp // the body's value, when it is []byte or string
 	if sp != nil && (len(pl.headers) > 0 || pl.bodyField != nil) {
