@@ -2,6 +2,7 @@ package alb
 
 import (
 	"math"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -193,6 +194,33 @@ func FuzzDateTime(f *testing.F) {
 		_, err := time.Parse(time.RFC3339, string(norm))
 		if got != (err == nil) {
 			t.Fatalf("validDateTime(%q) = %v; time.Parse(%q): %v", s, got, norm, err)
+		}
+	})
+}
+
+// FuzzURI checks validURI against url.Parse, one way: a URI validURI
+// takes (with no brackets or escapes, which Go reads more strictly in a
+// host) parses, with its scheme.
+func FuzzURI(f *testing.F) {
+	for _, s := range []string{"http://example.com/a?b#c", "mailto:a@example.com", "urn:isbn:1", "http://u:p@h:80/",
+		"file:///x", "a:b c", "http://x/é"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !validURI(s) {
+			return
+		}
+		for i := 0; i < len(s); i++ {
+			if s[i] <= ' ' || s[i] >= 0x7f {
+				t.Fatalf("%q accepted with byte %#x", s, s[i])
+			}
+		}
+		if strings.ContainsAny(s, "[]%") {
+			return
+		}
+		u, err := url.Parse(s)
+		if err != nil || !strings.EqualFold(u.Scheme, s[:strings.IndexByte(s, ':')]) {
+			t.Fatalf("validURI(%q) = true; url.Parse: %v, scheme %q", s, err, u.Scheme)
 		}
 	})
 }
