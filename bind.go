@@ -138,11 +138,9 @@ func buildBodyChecks(o *operation, memo map[reflect.Type]*structCheck, fail func
 			root.validator = reflect.PointerTo(o.input).Implements(validatorType())
 		}
 		root.fields = []fieldCheck{f}
-		shape := &shapeField{list: f.list}
-		if f.sub != nil {
-			shape.sub = f.sub.shape
-		}
-		if anyRequired(shape.sub, map[*jsonShape]bool{}) {
+		shape := new(shapeField)
+		*shape = shapeOf(&f)
+		if shapeRequired(shape, map[*jsonShape]bool{}) {
 			o.presence = shape
 		}
 	} else {
@@ -154,6 +152,11 @@ func buildBodyChecks(o *operation, memo map[reflect.Type]*structCheck, fail func
 	}
 }
 
+// shapeRequired reports whether f is required or holds a required member.
+func shapeRequired(f *shapeField, seen map[*jsonShape]bool) bool {
+	return f.required || anyRequired(f.sub, seen) || f.elem != nil && shapeRequired(f.elem, seen)
+}
+
 // anyRequired reports whether s or a shape below it has a required
 // member.
 func anyRequired(s *jsonShape, seen map[*jsonShape]bool) bool {
@@ -162,7 +165,7 @@ func anyRequired(s *jsonShape, seen map[*jsonShape]bool) bool {
 	}
 	seen[s] = true
 	for _, f := range s.fields {
-		if f.required || anyRequired(f.sub, seen) {
+		if shapeRequired(&f, seen) {
 			return true
 		}
 	}
@@ -256,9 +259,21 @@ func planParam(sf reflect.StructField, src paramSource, wire, opts, name string,
 		if src == sourcePath {
 			fail("is a path parameter, which cannot have a default")
 		}
+		// A list's default is its items, separated by commas, whatever
+		// the list's own form: default:"a, b" is the items a and b.
+		items := []string{def}
+		if list {
+			items = strings.Split(def, ",")
+			for i := range items {
+				items[i] = strings.TrimSpace(items[i])
+			}
+			p.defs = items
+		}
 		var probe = reflect.New(sf.Type)
-		if msg, ok := p.bind(probe.UnsafePointer(), def); !ok {
-			fail("default " + strconv.Quote(def) + " " + msg)
+		for _, d := range items {
+			if msg, ok := p.bind(probe.UnsafePointer(), d); !ok {
+				fail("default " + strconv.Quote(def) + " " + msg)
+			}
 		}
 		p.hasDefault, p.def = true, def
 	}
@@ -271,7 +286,9 @@ func planParam(sf reflect.StructField, src paramSource, wire, opts, name string,
 	case ok:
 		p.required = r.required // fieldRules parsed the tag
 	default:
-		p.required = !ptr && !omit && !p.hasDefault
+		// A list and a bool have a natural absent value, nil and false:
+		// they are optional unless tagged required:"true".
+		p.required = !ptr && !omit && !p.hasDefault && !list && t.Kind() != reflect.Bool
 	}
 	p.rules.required = p.required
 	return p
@@ -582,6 +599,11 @@ func (o *operation) bindInput(c *Context, base unsafe.Pointer) error {
 		}
 		if !found {
 			switch {
+			case p.defs != nil:
+				for _, d := range p.defs {
+					p.bind(fp, d)
+				}
+				found = true
 			case p.hasDefault:
 				p.bind(fp, p.def)
 				found = true
@@ -708,6 +730,12 @@ func (o *operation) readBody(c *Context, base unsafe.Pointer, v *violations) (ur
 	}
 	if !hasCT || !isJSONMediaType(ct) {
 		return nil, nil, unsupportedMediaType(ct, hasCT, b.contentTypes)
+	}
+	// JSON null is no value: for a required body, as for an empty one,
+	// a 400. A pointer Body takes it as nil.
+	if b.required && string(bytes.TrimSpace(c.body)) == "null" {
+		v.malform("body", "is null; a JSON body is required", nil)
+		return nil, nil, nil
 	}
 	target := base
 	t := b.typ

@@ -139,12 +139,13 @@ type paramPlan struct {
 	typ    reflect.Type // the field's type (*int for an optional int)
 
 	// required: the request must carry the parameter. Path parameters
-	// always are; others when the field is not a pointer, has no default
-	// and its tag has no omitempty, unless a `required` tag says
-	// otherwise.
+	// always are; others when the field is not a pointer, a slice or a
+	// bool, has no default and its tag has no omitempty, unless a
+	// `required` tag says otherwise.
 	required   bool
 	hasDefault bool
-	def        string // the `default` tag's raw text, used when absent
+	def        string   // the `default` tag's raw text, used when absent
+	defs       []string // a list's default: def split at commas, spaces trimmed
 
 	// explode is OpenAPI's explode for slices: true when each value is
 	// its own key (?tag=a&tag=b), false for a comma list (?tag=a,b, tag
@@ -263,6 +264,7 @@ type rules struct {
 	exclusiveMinimum *float64 // value > exclusiveMinimum
 	exclusiveMaximum *float64 // value < exclusiveMaximum
 	multipleOf       *float64 // value / multipleOf is an integer; > 0
+	multipleInt      uint64   // multipleOf, when it is a whole number below 2^64; else 0
 
 	minLength *int    // characters (runes), not bytes
 	maxLength *int    // characters (runes), not bytes
@@ -347,7 +349,7 @@ func (sc *structCheck) mayFail(seen map[*structCheck]bool) bool {
 	for i := range sc.fields {
 		f := &sc.fields[i]
 		r := &f.rules
-		if f.scalarChecks || r.minItems != nil || r.maxItems != nil || r.uniqueItems || f.sub != nil && f.sub.mayFail(seen) {
+		if f.scalarChecks || r.minItems != nil || r.maxItems != nil || r.uniqueItems || f.innerSub() != nil && f.innerSub().mayFail(seen) {
 			return true
 		}
 	}

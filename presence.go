@@ -68,6 +68,43 @@ func (w *presenceScan) value(f *shapeField, v *violations) {
 				w.i++ // past the comma, or past what no walk could take
 			}
 		}
+	case w.b[w.i] == '[' && f.elem != nil && f.list:
+		w.i++
+		for n := 0; ; n++ {
+			w.space()
+			if w.i >= len(w.b) || w.b[w.i] == ']' {
+				w.i++
+				return
+			}
+			before := w.i
+			v.pushIndex(n)
+			w.value(f.elem, v)
+			v.pop()
+			w.space()
+			if w.i < len(w.b) && w.b[w.i] == ',' || w.i == before {
+				w.i++
+			}
+		}
+	case w.b[w.i] == '{' && f.elem != nil && f.mapOf:
+		w.i++
+		for {
+			w.space()
+			if w.i >= len(w.b) || w.b[w.i] == '}' {
+				w.i++
+				return
+			}
+			before := w.i
+			key := w.str()
+			w.space()
+			w.i++ // ':'
+			v.push(key)
+			w.value(f.elem, v)
+			v.pop()
+			w.space()
+			if w.i < len(w.b) && w.b[w.i] == ',' || w.i == before {
+				w.i++
+			}
+		}
 	default:
 		w.skip()
 	}

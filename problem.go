@@ -4,7 +4,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -64,6 +63,9 @@ type ProblemError struct {
 
 // Error returns the status, title, detail and the errors, for logs.
 func (e *ProblemError) Error() string {
+	if e == nil {
+		return "alb: nil *ProblemError"
+	}
 	var b strings.Builder
 	b.WriteString("alb: " + strconv.Itoa(e.Status) + " " + e.Title)
 	if e.Detail != "" {
@@ -84,7 +86,12 @@ func (e *ProblemError) Error() string {
 }
 
 // Unwrap returns the internal cause.
-func (e *ProblemError) Unwrap() error { return e.Err }
+func (e *ProblemError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // problemWriter is what DefaultErrorHandler looks for in an error chain:
 // only *ProblemError implements it.
@@ -93,7 +100,13 @@ type problemWriter interface {
 }
 
 // writeProblemFor answers err, which is or wraps e, with e.
-func (e *ProblemError) writeProblemFor(c *Context, err error) { writeProblem(c, err, e) }
+func (e *ProblemError) writeProblemFor(c *Context, err error) {
+	if e == nil {
+		writeProblem(c, err, problemFor(err))
+		return
+	}
+	writeProblem(c, err, e)
+}
 
 // problemFor returns err as a *ProblemError: itself when it is (or wraps)
 // one; from an *HTTPError's status and public message, keeping err as the
@@ -101,10 +114,16 @@ func (e *ProblemError) writeProblemFor(c *Context, err error) { writeProblem(c, 
 func problemFor(err error) *ProblemError {
 	var pe *ProblemError
 	if errors.As(err, &pe) {
+		if pe == nil {
+			return nilErrorProblem("*alb.ProblemError")
+		}
 		return pe
 	}
 	var he *HTTPError
 	if errors.As(err, &he) {
+		if he == nil {
+			return nilErrorProblem("*alb.HTTPError")
+		}
 		status := he.Status
 		if status < 200 || status > 599 {
 			status = http.StatusInternalServerError
@@ -117,6 +136,15 @@ func problemFor(err error) *ProblemError {
 	}
 	return &ProblemError{Problem: Problem{Status: http.StatusInternalServerError,
 		Title: statusTitle(http.StatusInternalServerError)}, Err: err}
+}
+
+// nilErrorProblem is the 500 answering an error that is a nil pointer of
+// type typ (a typed nil in a non-nil error): a handler's mistake, kept as
+// the cause, in place of the nil, which cannot be read.
+func nilErrorProblem(typ string) *ProblemError {
+	return &ProblemError{Problem: Problem{Status: http.StatusInternalServerError,
+		Title: statusTitle(http.StatusInternalServerError)},
+		Err: errors.New("alb: the error returned is a nil " + typ + " in a non-nil error interface")}
 }
 
 // statusTitle returns the status text of status, or "Error".
@@ -160,7 +188,7 @@ func writeProblem(c *Context, err error, p *ProblemError) {
 // router's answer to a panic, already logged, is one).
 func isBareHTTPError(err error) bool {
 	he, ok := err.(*HTTPError)
-	return ok && he.Err == nil
+	return ok && he != nil && he.Err == nil
 }
 
 // appendProblem appends p as JSON, with status, type about:blank when
@@ -303,21 +331,48 @@ func (v *violations) invalid(location, msg string, value any) {
 // broken.
 func (v *violations) problem() *ProblemError {
 	if len(v.bad) > 0 {
+		list, more := capErrors(v.bad)
 		return &ProblemError{Problem: Problem{Status: http.StatusBadRequest,
-			Title: statusTitle(http.StatusBadRequest), Detail: "the request is malformed", Errors: v.bad}}
+			Title: statusTitle(http.StatusBadRequest), Detail: "the request is malformed" + more, Errors: list}}
 	}
 	// A required value that is missing breaks no other rule: its zero
 	// value is not what the client sent.
-	list := v.list[:0:0]
+	var missing map[string]struct{}
 	for _, f := range v.list {
-		if f.Message == msgRequired || !slices.ContainsFunc(v.list, func(g FieldError) bool {
-			return g.Location == f.Location && g.Message == msgRequired
-		}) {
-			list = append(list, f)
+		if f.Message == msgRequired {
+			if missing == nil {
+				missing = make(map[string]struct{})
+			}
+			missing[f.Location] = struct{}{}
 		}
 	}
+	list := v.list
+	if missing != nil {
+		list = v.list[:0:0]
+		for _, f := range v.list {
+			if _, ok := missing[f.Location]; !ok || f.Message == msgRequired {
+				list = append(list, f)
+			}
+		}
+	}
+	list, more := capErrors(list)
 	return &ProblemError{Problem: Problem{Status: http.StatusUnprocessableEntity,
-		Title: statusTitle(http.StatusUnprocessableEntity), Detail: "the request breaks the API's rules", Errors: list}}
+		Title: statusTitle(http.StatusUnprocessableEntity), Detail: "the request breaks the API's rules" + more, Errors: list}}
+}
+
+// maxProblemErrors is the most errors a binding problem lists: a request
+// with more gets the first ones and a detail saying how many were left
+// out, so that the answer stays small.
+const maxProblemErrors = 100
+
+// capErrors returns the first maxProblemErrors of list, and the text to
+// add to the detail when some were left out.
+func capErrors(list []FieldError) ([]FieldError, string) {
+	if len(list) <= maxProblemErrors {
+		return list, ""
+	}
+	return list[:maxProblemErrors:maxProblemErrors], " (the first " + strconv.Itoa(maxProblemErrors) + " of " +
+		strconv.Itoa(len(list)) + " errors are listed)"
 }
 
 // msgRequired is the message of a required value that is missing.

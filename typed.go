@@ -57,6 +57,9 @@ func (g *Group) routeFor(method, path string, mw []Middleware) (*Router, string,
 //   - struct{} sends no body (204 by default);
 //   - any other type is encoded as JSON.
 //
+// A 204 or 304 answer never has a body: with these statuses, only the
+// output's header fields are sent.
+//
 // The handler is a plain HandlerFunc registered with Handle: middleware,
 // groups, automatic OPTIONS, 405 and HEAD behave as for any route. The
 // route is recorded, with op, for the API document.
@@ -64,8 +67,9 @@ func (g *Group) routeFor(method, path string, mw []Middleware) (*Router, string,
 // Register panics at registration, quoting the route and the field, on an
 // input or output it cannot serve: a field type that cannot be bound, a
 // path tag naming no route parameter, a field with two sources, a bad
-// rule or default, an undeclared Body field beside form fields, and the
-// mistakes Handle panics on.
+// rule or default, an undeclared Body field beside form fields, an
+// OperationID another route of the same Router has, and the mistakes
+// Handle panics on.
 func Register[In, Out any](r Registrar, op Operation, h func(c *Context, in *In) (Out, error)) {
 	router, pattern, chain := r.routeFor(op.Method, op.Path, op.Middleware)
 	o := &operation{method: op.Method, pattern: pattern, chain: chain, typed: true, meta: op,
@@ -73,8 +77,17 @@ func Register[In, Out any](r Registrar, op Operation, h func(c *Context, in *In)
 	if h == nil {
 		panic("alb: route " + strconv.Quote(op.Method+" "+pattern) + " has a nil handler")
 	}
+	if id := op.OperationID; id != "" {
+		for _, other := range router.ops {
+			if other.meta.OperationID == id {
+				panic("alb: route " + strconv.Quote(op.Method+" "+pattern) + " has OperationID " + strconv.Quote(id) +
+					", which route " + strconv.Quote(other.method+" "+other.pattern) + " already has")
+			}
+		}
+	}
 	planInput(o)
 	planOutput(o)
+	outIsPtr := o.output.Kind() == reflect.Pointer
 	router.handleOp(o, func(c *Context) error {
 		in := new(In)
 		if err := o.bindInput(c, unsafe.Pointer(in)); err != nil {
@@ -92,7 +105,20 @@ func Register[In, Out any](r Registrar, op Operation, h func(c *Context, in *In)
 			return problemFor(errors.New("alb: route " + strconv.Quote(o.method+" "+o.pattern) +
 				" answered status " + strconv.Itoa(status) + ", which its Operation does not declare"))
 		}
-		if err := o.writeOutput(c, status, any(out)); err != nil {
+		// The output is handed over by address, never through an
+		// interface's data word: a struct of one pointer-shaped field is
+		// stored in that word itself, not behind it. A pointer output is
+		// its own address; any other is copied once, as boxing it would.
+		var sp unsafe.Pointer
+		var v any
+		if outIsPtr {
+			sp, v = *(*unsafe.Pointer)(unsafe.Pointer(&out)), any(out)
+		} else {
+			po := new(Out)
+			*po = out
+			sp, v = unsafe.Pointer(po), po
+		}
+		if err := o.writeOutput(c, status, sp, v); err != nil {
 			return problemFor(err)
 		}
 		return nil
@@ -204,16 +230,14 @@ func planOutput(o *operation) {
 	}
 }
 
-// writeOutput sends the output v (an Out) with status. A pointer output
-// is not copied: v holds it as it is.
-func (o *operation) writeOutput(c *Context, status int, v any) error {
+// writeOutput sends the output with status: sp is the address of its
+// value (for a pointer Out, the pointer itself, maybe nil), v the output
+// as JSON encodes it (the pointer, or a *Out).
+func (o *operation) writeOutput(c *Context, status int, sp unsafe.Pointer, v any) error {
 	pl := &o.out
 	if pl.kind == outputEmpty {
 		return c.NoContent(status)
 	}
-	// The value v holds: the pointer itself for a pointer type, else a
-	// pointer to v's copy of the value.
-	sp := (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
 	p := sp // the body's value, when it is []byte or string
 	if sp != nil && (len(pl.headers) > 0 || pl.bodyField != nil) {
 		for i := range pl.headers {
@@ -228,6 +252,11 @@ func (o *operation) writeOutput(c *Context, status int, v any) error {
 		}
 	} else if pl.bodyField != nil {
 		p, v = nil, nil // a nil output: no Body
+	}
+	if status == http.StatusNoContent || status == http.StatusNotModified {
+		// These answers have no body (RFC 9110, 15.3.5 and 15.4.5): the
+		// output's header fields are sent, its body is not.
+		return c.NoContent(status)
 	}
 	switch pl.kind {
 	case outputBytes, outputString:

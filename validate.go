@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/mail"
 	"net/netip"
-	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
@@ -166,6 +165,9 @@ func (r *rules) set(key, v string, kind scalarKind, list bool) error {
 	case "multipleOf":
 		if r.multipleOf, err = num(); err == nil && *r.multipleOf <= 0 {
 			err = errors.New("must be greater than 0")
+		}
+		if m := r.multipleOf; err == nil && *m == math.Trunc(*m) && *m < 1<<64 {
+			r.multipleInt = uint64(*m)
 		}
 	case "minLength", "maxLength":
 		if kind != scalarString {
@@ -385,7 +387,14 @@ func (r *rules) checkScalar(k scalarKind, p unsafe.Pointer) (msg string, value a
 		}
 	case k.signed():
 		n := readInt(k, p)
-		if msg, ok := r.checkNumber(float64(n)); !ok {
+		u := uint64(n)
+		if n < 0 {
+			u = -u
+		}
+		if msg, ok := r.checkNumber(k, float64(n)); !ok {
+			return msg, n, false
+		}
+		if msg, ok := r.checkIntMultiple(u, float64(n)); !ok {
 			return msg, n, false
 		}
 		if msg, ok := r.checkEnum(func(e any) bool { return e.(int64) == n }); !ok {
@@ -393,7 +402,10 @@ func (r *rules) checkScalar(k scalarKind, p unsafe.Pointer) (msg string, value a
 		}
 	case k.unsigned():
 		n := readUint(k, p)
-		if msg, ok := r.checkNumber(float64(n)); !ok {
+		if msg, ok := r.checkNumber(k, float64(n)); !ok {
+			return msg, n, false
+		}
+		if msg, ok := r.checkIntMultiple(n, float64(n)); !ok {
 			return msg, n, false
 		}
 		if msg, ok := r.checkEnum(func(e any) bool { return e.(uint64) == n }); !ok {
@@ -401,10 +413,10 @@ func (r *rules) checkScalar(k scalarKind, p unsafe.Pointer) (msg string, value a
 		}
 	case k.float():
 		f := readFloat(k, p)
-		if msg, ok := r.checkNumber(f); !ok {
+		if msg, ok := r.checkNumber(k, f); !ok {
 			return msg, f, false
 		}
-		if msg, ok := r.checkEnum(func(e any) bool { return e.(float64) == f }); !ok {
+		if msg, ok := r.checkEnum(func(e any) bool { return toKind(k, e.(float64)) == f }); !ok {
 			return msg, f, false
 		}
 	case k == scalarBool:
@@ -416,29 +428,83 @@ func (r *rules) checkScalar(k scalarKind, p unsafe.Pointer) (msg string, value a
 	return "", nil, true
 }
 
-// checkNumber checks f against the numeric keywords. Limits are compared
-// as float64, exact for integers up to 2^53 in magnitude.
-func (r *rules) checkNumber(f float64) (string, bool) {
+// checkNumber checks f, a value of kind k, against the numeric keywords.
+// Limits are compared as float64, exact for integers up to 2^53 in
+// magnitude; for a float32 value, they are first rounded to float32, so
+// that maximum:"0.1" accepts the float32 0.1. multipleOf is checked here
+// for floats only: checkIntMultiple checks integers.
+func (r *rules) checkNumber(k scalarKind, f float64) (string, bool) {
 	switch {
-	case r.minimum != nil && f < *r.minimum:
+	case r.minimum != nil && f < toKind(k, *r.minimum):
 		return "must be at least " + formatNumber(*r.minimum), false
-	case r.maximum != nil && f > *r.maximum:
+	case r.maximum != nil && f > toKind(k, *r.maximum):
 		return "must be at most " + formatNumber(*r.maximum), false
-	case r.exclusiveMinimum != nil && f <= *r.exclusiveMinimum:
+	case r.exclusiveMinimum != nil && f <= toKind(k, *r.exclusiveMinimum):
 		return "must be greater than " + formatNumber(*r.exclusiveMinimum), false
-	case r.exclusiveMaximum != nil && f >= *r.exclusiveMaximum:
+	case r.exclusiveMaximum != nil && f >= toKind(k, *r.exclusiveMaximum):
 		return "must be less than " + formatNumber(*r.exclusiveMaximum), false
-	case r.multipleOf != nil && !isMultiple(f, *r.multipleOf):
+	case r.multipleOf != nil && k.float() && !isMultiple(f, toKind(k, *r.multipleOf), k == scalarFloat32):
 		return "must be a multiple of " + formatNumber(*r.multipleOf), false
 	}
 	return "", true
 }
 
-// isMultiple reports whether f is a whole multiple of m, allowing for the
-// rounding of decimal fractions (0.3 is a multiple of 0.1).
-func isMultiple(f, m float64) bool {
-	q := f / m
-	return math.Abs(q-math.Round(q)) <= 1e-9*math.Max(1, math.Abs(q))
+// toKind rounds the tag value x to the precision of kind k: float32 for
+// a float32 value, unchanged otherwise.
+func toKind(k scalarKind, x float64) float64 {
+	if k == scalarFloat32 {
+		return float64(float32(x))
+	}
+	return x
+}
+
+// checkIntMultiple checks the integer of magnitude u (f as a float64)
+// against multipleOf. A whole multipleOf is checked exactly, in integer
+// arithmetic; a fractional one as for floats.
+func (r *rules) checkIntMultiple(u uint64, f float64) (string, bool) {
+	m := r.multipleOf
+	var ok bool
+	switch {
+	case m == nil:
+		return "", true
+	case r.multipleInt != 0:
+		ok = u%r.multipleInt == 0
+	case *m == math.Trunc(*m): // 2^64 or more: only 0 is a multiple
+		ok = u == 0
+	default:
+		ok = isMultiple(f, *m, false)
+	}
+	if !ok {
+		return "must be a multiple of " + formatNumber(*m), false
+	}
+	return "", true
+}
+
+// isMultiple reports whether the float f is a whole multiple of m (both
+// float32 values when f32). The remainder of f by m is exact
+// (math.Remainder); it is accepted as zero when it is within what the
+// rounding of f and m to binary can explain: one unit in the last place
+// of f, plus the quotient times one unit in the last place of m. So 0.3
+// is a multiple of 0.1, as JSON Schema validators working in floating
+// point agree, while 1000000000.5 is not a multiple of 1. A float too
+// large to hold a fraction of m is a multiple of it.
+func isMultiple(f, m float64, f32 bool) bool {
+	rem := math.Abs(math.Remainder(f, m))
+	if rem == 0 {
+		return true
+	}
+	return rem <= math.Abs(f/m)*ulp(m, f32)+ulp(f, f32)
+}
+
+// ulp returns the distance from |x| to the next float64 (float32 when
+// f32) away from zero.
+func ulp(x float64, f32 bool) float64 {
+	x = math.Abs(x)
+	if f32 {
+		y := float32(x)
+		return float64(math.Nextafter32(y, float32(math.Inf(1))) - y)
+	}
+	return math.Nextafter(x, math.Inf(1)) - x
 }
 
 func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
@@ -490,19 +556,24 @@ func (r *rules) checkEnum(match func(any) bool) (string, bool) {
 func validFormat(format, s string) bool {
 	switch format {
 	case "email":
+		// An addr-spec of RFC 5322 as net/mail parses it: no display
+		// name, angle brackets, comments or surrounding spaces. A quoted
+		// local part comes back unquoted ("a b"@x as a b@x).
 		a, err := mail.ParseAddress(s)
-		return err == nil && a.Name == "" && a.Address == s
+		if err != nil || a.Name != "" {
+			return false
+		}
+		at := strings.LastIndexByte(s, '@')
+		return a.Address == s || at > 1 && s[0] == '"' && s[at-1] == '"' && strings.HasSuffix(a.Address, s[at:])
 	case "uuid":
 		return validUUID(s)
 	case "date-time":
-		_, err := time.Parse(time.RFC3339, s)
-		return err == nil
+		return validDateTime(s)
 	case "date":
 		_, err := time.Parse(time.DateOnly, s)
 		return err == nil
 	case "uri":
-		u, err := url.Parse(s)
-		return err == nil && u.Scheme != ""
+		return validURI(s)
 	case "ipv4":
 		a, err := netip.ParseAddr(s)
 		return err == nil && a.Is4()
@@ -512,6 +583,204 @@ func validFormat(format, s string) bool {
 	}
 	return false
 }
+
+// validDateTime reports whether s is a date-time of RFC 3339, section
+// 5.6: a full date, T, a time with an optional fraction after a dot, and
+// Z or an offset. T and Z may be lowercase; the day must exist in its
+// month; the second may be 60, a leap second, only at 23:59 UTC.
+func validDateTime(s string) bool {
+	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' && s[10] != 't' || s[13] != ':' || s[16] != ':' {
+		return false
+	}
+	year, ok1 := decDigits(s[0:4])
+	month, ok2 := decDigits(s[5:7])
+	day, ok3 := decDigits(s[8:10])
+	hour, ok4 := decDigits(s[11:13])
+	minute, ok5 := decDigits(s[14:16])
+	sec, ok6 := decDigits(s[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
+		day > daysIn(month, year) || hour > 23 || minute > 59 || sec > 60 {
+		return false
+	}
+	rest := s[19:]
+	if rest[0] == '.' {
+		n := 1
+		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+		rest = rest[n:]
+	}
+	offset := 0 // minutes east of UTC
+	switch {
+	case rest == "Z" || rest == "z":
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		oh, ok1 := decDigits(rest[1:3])
+		om, ok2 := decDigits(rest[4:6])
+		if !ok1 || !ok2 || oh > 23 || om > 59 {
+			return false
+		}
+		offset = oh*60 + om
+		if rest[0] == '-' {
+			offset = -offset
+		}
+	default:
+		return false
+	}
+	if sec == 60 {
+		utc := ((hour*60+minute-offset)%1440 + 1440) % 1440
+		return utc == 23*60+59
+	}
+	return true
+}
+
+// decDigits returns the decimal value of s, which must be ASCII digits only.
+func decDigits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// daysIn returns the number of days of month in year (Gregorian).
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// validURI reports whether s is a URI of RFC 3986, section 3: a scheme,
+// a colon, then an authority (after "//") and path, query and fragment
+// made of the characters the grammar allows, each % starting a %HH
+// escape. Spaces, non-ASCII bytes and brackets outside an IP literal host
+// are refused; a relative reference, which has no scheme, is refused.
+func validURI(s string) bool {
+	i := strings.IndexByte(s, ':')
+	if i < 1 || !isAlpha(s[0]) {
+		return false
+	}
+	for j := 1; j < i; j++ {
+		if c := s[j]; !isAlpha(c) && !isDigit(c) && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	rest := s[i+1:]
+	if strings.HasPrefix(rest, "//") {
+		end := len(rest)
+		if k := strings.IndexAny(rest[2:], "/?#"); k >= 0 {
+			end = k + 2
+		}
+		if !validAuthority(rest[2:end]) {
+			return false
+		}
+		rest = rest[end:]
+	}
+	rest, fragment, hasFragment := strings.Cut(rest, "#")
+	if hasFragment && !uriChars(fragment, "/?:@") {
+		return false
+	}
+	return uriChars(rest, "/?:@")
+}
+
+// validAuthority reports whether a is an authority of RFC 3986, section
+// 3.2: [userinfo "@"] host [":" port], the host a name, an IPv4 address
+// or a bracketed IPv6 address or IPvFuture literal.
+func validAuthority(a string) bool {
+	if k := strings.LastIndexByte(a, '@'); k >= 0 {
+		if !uriChars(a[:k], ":") {
+			return false
+		}
+		a = a[k+1:]
+	}
+	host := a
+	if strings.HasPrefix(a, "[") {
+		k := strings.IndexByte(a, ']')
+		if k < 0 || !validIPLiteral(a[1:k]) {
+			return false
+		}
+		host, a = "", a[k+1:]
+		if a != "" && a[0] != ':' {
+			return false
+		}
+	}
+	if k := strings.LastIndexByte(a, ':'); k >= 0 {
+		for _, c := range []byte(a[k+1:]) {
+			if !isDigit(c) {
+				return false
+			}
+		}
+		if host != "" {
+			host = a[:k]
+		}
+	}
+	return uriChars(host, "")
+}
+
+// validIPLiteral reports whether s, the inside of a host's brackets, is
+// an IPv6 address (no zone) or an IPvFuture: "v", hex digits, ".", then
+// unreserved, sub-delims or ":" characters.
+func validIPLiteral(s string) bool {
+	if len(s) > 0 && (s[0] == 'v' || s[0] == 'V') {
+		hex, rest, ok := strings.Cut(s[1:], ".")
+		if !ok || hex == "" || rest == "" {
+			return false
+		}
+		for _, c := range []byte(hex) {
+			if !isDigit(c) && !('a' <= c|0x20 && c|0x20 <= 'f') {
+				return false
+			}
+		}
+		for _, c := range []byte(rest) {
+			if !isUnreserved(c) && !isSubDelim(c) && c != ':' {
+				return false
+			}
+		}
+		return true
+	}
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is6() && a.Zone() == ""
+}
+
+// uriChars reports whether s holds only unreserved characters,
+// sub-delims, %HH escapes and the bytes of extra.
+func uriChars(s, extra string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isUnreserved(c) || isSubDelim(c):
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+			i += 2
+		case strings.IndexByte(extra, c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isHex(c byte) bool   { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+func isUnreserved(c byte) bool {
+	return isAlpha(c) || isDigit(c) || c == '-' || c == '.' || c == '_' || c == '~'
+}
+func isSubDelim(c byte) bool { return strings.IndexByte("!$&'()*+,;=", c) >= 0 }
 
 // validUUID reports whether s is a UUID in its 36-character text form
 // (RFC 9562), any version, hex digits in either case.
@@ -558,9 +827,12 @@ type fieldCheck struct {
 	sub   *structCheck // the struct (or list item struct) it holds, if any
 
 	isArray      bool         // list: an array, not a slice
-	itemType     reflect.Type // list: the item type
-	itemSize     uintptr      // list: the item size
-	itemPtr      bool         // list: the items are pointers
+	isMap        bool         // a map: its values are the items, its keys the locations
+	ctype        reflect.Type // list or map: the container type, pointer removed
+	elem         *fieldCheck  // the check of each item that is itself a list or map holding structs
+	itemType     reflect.Type // list or map: the item type
+	itemSize     uintptr      // list or map: the item size
+	itemPtr      bool         // list or map: the items are pointers
 	scalarChecks bool         // rules.hasChecks(), for the value or each item
 }
 
@@ -596,10 +868,8 @@ func checkFor(t reflect.Type, memo map[reflect.Type]*structCheck, fail func(fiel
 				f.rules.required = false
 			}
 			sc.fields = append(sc.fields, f)
-			member := shapeField{name: name, required: f.rules.required, list: f.list}
-			if f.sub != nil {
-				member.sub = f.sub.shape
-			}
+			member := shapeOf(&f)
+			member.name, member.required = name, f.rules.required
 			if name == "" && f.sub != nil {
 				// The members of an inlined pointer's struct are members here.
 				sc.shape.fields = append(sc.shape.fields, f.sub.shape.fields...)
@@ -619,20 +889,65 @@ func fieldCheckFor(t reflect.Type, r rules, memo map[reflect.Type]*structCheck, 
 		f.ptr, t = true, t.Elem()
 	}
 	item := t
-	if t.Kind() == reflect.Array || t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 {
+	switch {
+	case isListKind(t):
 		f.list, f.isArray, item = true, t.Kind() == reflect.Array, t.Elem()
-		f.itemType, f.itemSize = item, item.Size()
+	case t.Kind() == reflect.Map:
+		f.isMap, item = true, t.Elem()
+	}
+	if f.list || f.isMap {
+		f.ctype, f.itemType, f.itemSize = t, item, item.Size()
 		if item.Kind() == reflect.Pointer {
 			f.itemPtr, item = true, item.Elem()
 		}
 	}
 	f.kind = scalarOf(item)
-	if item.Kind() == reflect.Struct && item != timeType() && f.kind == scalarNone &&
-		!reflect.PointerTo(item).Implements(textUnmarshalerIfce()) {
+	switch {
+	case item.Kind() == reflect.Struct && item != timeType() && f.kind == scalarNone &&
+		!reflect.PointerTo(item).Implements(textUnmarshalerIfce()):
 		f.sub = checkFor(item, memo, fail)
+	case (f.list || f.isMap) && (isListKind(item) || item.Kind() == reflect.Map):
+		// A list of lists, a map of lists...: their structs are checked
+		// too, at any depth.
+		if e := fieldCheckFor(item, rules{}, memo, fail); e.sub != nil || e.elem != nil {
+			f.elem = &e
+		}
 	}
 	f.scalarChecks = f.rules.hasChecks()
 	return f
+}
+
+// isListKind reports whether t is a list: a slice (but not []byte) or an
+// array.
+func isListKind(t reflect.Type) bool {
+	return t.Kind() == reflect.Array || t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8
+}
+
+// innerSub returns the struct check f's values hold, through any lists
+// and maps, or nil.
+func (f *fieldCheck) innerSub() *structCheck {
+	for ; f != nil; f = f.elem {
+		if f.sub != nil {
+			return f.sub
+		}
+	}
+	return nil
+}
+
+// shapeOf returns the JSON shape of f's value, for the presence check
+// (name and required left to the caller).
+func shapeOf(f *fieldCheck) shapeField {
+	m := shapeField{list: f.list, mapOf: f.isMap}
+	switch {
+	case f.sub != nil && f.isMap:
+		m.elem = &shapeField{sub: f.sub.shape}
+	case f.sub != nil:
+		m.sub = f.sub.shape
+	case f.elem != nil:
+		e := shapeOf(f.elem)
+		m.elem = &e
+	}
+	return m
 }
 
 // jsonShape lists the members of a JSON object type, for the check that
@@ -645,8 +960,10 @@ type jsonShape struct {
 type shapeField struct {
 	name     string
 	required bool
-	list     bool       // an array, whose items are objects of sub
-	sub      *jsonShape // the shape of the member's object(s), if any
+	list     bool        // an array, whose items are objects of sub (or values of elem)
+	mapOf    bool        // an object whose member values are values of elem
+	sub      *jsonShape  // the shape of the member's object(s), if any
+	elem     *shapeField // the shape of each item of a list or map holding lists or maps of objects
 }
 
 // sliceHeader is the memory layout of a slice.
@@ -678,33 +995,79 @@ func (v *violations) checkField(f *fieldCheck, p unsafe.Pointer) {
 			return
 		}
 	}
-	if !f.list {
+	if !f.list && !f.isMap {
 		v.checkValue(f, p)
 		return
 	}
-	data, n := p, 0
-	if f.isArray {
-		n = f.typ.Len()
-		if f.ptr {
-			n = f.typ.Elem().Len()
-		}
-	} else {
-		h := (*sliceHeader)(p)
-		data, n = h.data, h.len
-	}
 	r := &f.rules
-	switch {
-	case r.minItems != nil && n < *r.minItems:
-		v.invalid(v.location(), "must hold at least "+strconv.Itoa(*r.minItems)+" items", nil)
-	case r.maxItems != nil && n > *r.maxItems:
-		v.invalid(v.location(), "must hold at most "+strconv.Itoa(*r.maxItems)+" items", nil)
+	tooMany := false
+	if f.list {
+		data, n := f.listData(p)
+		switch {
+		case r.minItems != nil && n < *r.minItems:
+			v.invalid(v.location(), "must hold at least "+strconv.Itoa(*r.minItems)+" items", nil)
+		case r.maxItems != nil && n > *r.maxItems:
+			v.invalid(v.location(), "must hold at most "+strconv.Itoa(*r.maxItems)+" items", nil)
+			tooMany = true
+		}
+		// Past maxItems, the list is refused already: looking for
+		// duplicates would be work an oversized list could make quadratic.
+		if r.uniqueItems && !tooMany {
+			if dup, _ := hasDuplicate(f, data, n); dup {
+				v.invalid(v.location(), "must not hold the same item twice", nil)
+			}
+		}
 	}
-	if r.uniqueItems && hasDuplicate(f.itemType, data, n) {
-		v.invalid(v.location(), "must not hold the same item twice", nil)
-	}
-	if !f.scalarChecks && f.sub == nil {
+	if !f.scalarChecks && f.sub == nil && f.elem == nil {
 		return
 	}
+	v.eachItem(f, p, func(ip unsafe.Pointer) { v.checkValue(f, ip) })
+}
+
+// listData returns the items and length of the list of f at p (the list
+// itself, pointer removed).
+func (f *fieldCheck) listData(p unsafe.Pointer) (unsafe.Pointer, int) {
+	if f.isArray {
+		return p, f.ctype.Len()
+	}
+	h := (*sliceHeader)(p)
+	return h.data, h.len
+}
+
+// eachItem calls fn with each item of the list or map of f at p (pointer
+// removed), its index or key pushed on the location; nil pointer items are
+// skipped. A map's items are copies, visited in the order of their keys.
+func (v *violations) eachItem(f *fieldCheck, p unsafe.Pointer, fn func(ip unsafe.Pointer)) {
+	if f.isMap {
+		m := reflect.NewAt(f.ctype, p).Elem()
+		if m.Len() == 0 {
+			return
+		}
+		type entry struct {
+			key string
+			val reflect.Value
+		}
+		entries := make([]entry, 0, m.Len())
+		for it := m.MapRange(); it.Next(); {
+			entries = append(entries, entry{mapKeyText(it.Key()), it.Value()})
+		}
+		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.key, b.key) })
+		for _, e := range entries {
+			c := reflect.New(f.itemType)
+			c.Elem().Set(e.val)
+			ip := c.UnsafePointer()
+			if f.itemPtr {
+				if ip = *(*unsafe.Pointer)(ip); ip == nil {
+					continue
+				}
+			}
+			v.push(e.key)
+			fn(ip)
+			v.pop()
+		}
+		return
+	}
+	data, n := f.listData(p)
 	for i := 0; i < n; i++ {
 		ip := unsafe.Add(data, uintptr(i)*f.itemSize)
 		if f.itemPtr {
@@ -713,9 +1076,27 @@ func (v *violations) checkField(f *fieldCheck, p unsafe.Pointer) {
 			}
 		}
 		v.pushIndex(i)
-		v.checkValue(f, ip)
+		fn(ip)
 		v.pop()
 	}
+}
+
+// mapKeyText returns a map key as its JSON member name.
+func mapKeyText(k reflect.Value) string {
+	if m, ok := k.Interface().(encoding.TextMarshaler); ok {
+		if b, err := m.MarshalText(); err == nil {
+			return string(b)
+		}
+	}
+	switch {
+	case k.Kind() == reflect.String:
+		return k.String()
+	case k.CanInt():
+		return strconv.FormatInt(k.Int(), 10)
+	case k.CanUint():
+		return strconv.FormatUint(k.Uint(), 10)
+	}
+	return k.Type().String()
 }
 
 // checkValue checks one value (a field's, or a list item's) at p.
@@ -728,26 +1109,103 @@ func (v *violations) checkValue(f *fieldCheck, p unsafe.Pointer) {
 	if f.sub != nil {
 		v.checkStruct(f.sub, p)
 	}
+	if f.elem != nil {
+		v.checkField(f.elem, p)
+	}
 }
 
-// hasDuplicate reports whether two of the n items of type t at data are
-// equal.
-func hasDuplicate(t reflect.Type, data unsafe.Pointer, n int) bool {
+// hasDuplicate reports whether two of the n items of f's list at data
+// are equal, as JSON Schema's uniqueItems compares them, and how many
+// item reads and comparisons it made. Strings, numbers and booleans are
+// indexed in a map, in one pass: numbers compare by value, so 0 and -0
+// are the same item (NaN, which JSON cannot carry, equals nothing). Other
+// items (structs) are compared pairwise with reflect.DeepEqual; checkField
+// does not call it when maxItems has already failed, so maxItems bounds
+// that work.
+func hasDuplicate(f *fieldCheck, data unsafe.Pointer, n int) (dup bool, work int) {
 	if n < 2 {
-		return false
+		return false, 0
 	}
-	items := make([]reflect.Value, n)
-	for i := range items {
-		items[i] = reflect.NewAt(t, unsafe.Add(data, uintptr(i)*t.Size())).Elem()
-	}
-	for i := 1; i < n; i++ {
-		for j := 0; j < i; j++ {
-			if reflect.DeepEqual(items[i].Interface(), items[j].Interface()) {
-				return true
+	k := f.kind
+	if k == scalarNone || k == scalarTime {
+		t := f.itemType
+		items := make([]reflect.Value, n)
+		for i := range items {
+			items[i] = reflect.NewAt(t, unsafe.Add(data, uintptr(i)*t.Size())).Elem()
+		}
+		for i := 1; i < n; i++ {
+			for j := 0; j < i; j++ {
+				work++
+				if reflect.DeepEqual(items[i].Interface(), items[j].Interface()) {
+					return true, work
+				}
 			}
 		}
+		return false, work
 	}
-	return false
+	var (
+		strs   map[string]struct{}
+		ints   map[int64]struct{}
+		uints  map[uint64]struct{}
+		floats map[float64]struct{}
+		bools  [2]bool
+		nils   bool
+	)
+	switch {
+	case k == scalarString:
+		strs = make(map[string]struct{}, n)
+	case k.signed():
+		ints = make(map[int64]struct{}, n)
+	case k.unsigned():
+		uints = make(map[uint64]struct{}, n)
+	case k.float():
+		floats = make(map[float64]struct{}, n)
+	}
+	for i := 0; i < n; i++ {
+		work++
+		p := unsafe.Add(data, uintptr(i)*f.itemSize)
+		if f.itemPtr {
+			if p = *(*unsafe.Pointer)(p); p == nil {
+				if nils {
+					return true, work
+				}
+				nils = true
+				continue
+			}
+		}
+		seen := false
+		switch {
+		case k == scalarString:
+			s := *(*string)(p)
+			_, seen = strs[s]
+			strs[s] = struct{}{}
+		case k == scalarBool:
+			b := 0
+			if *(*bool)(p) {
+				b = 1
+			}
+			seen, bools[b] = bools[b], true
+		case k.signed():
+			x := readInt(k, p)
+			_, seen = ints[x]
+			ints[x] = struct{}{}
+		case k.unsigned():
+			x := readUint(k, p)
+			_, seen = uints[x]
+			uints[x] = struct{}{}
+		case k.float():
+			x := readFloat(k, p)
+			if x == 0 {
+				x = 0 // -0 is 0
+			}
+			_, seen = floats[x]
+			floats[x] = struct{}{}
+		}
+		if seen {
+			return true, work
+		}
+	}
+	return false, work
 }
 
 // runValidates calls the Validate method of every struct value in the
@@ -755,7 +1213,7 @@ func hasDuplicate(t reflect.Type, data unsafe.Pointer, n int) bool {
 func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) {
 	for i := range sc.fields {
 		f := &sc.fields[i]
-		if f.sub == nil || !f.sub.hasValidate() {
+		if sub := f.innerSub(); sub == nil || !sub.hasValidate() {
 			continue
 		}
 		fp := unsafe.Add(p, f.off)
@@ -765,32 +1223,8 @@ func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) 
 		if f.ptr {
 			fp = *(*unsafe.Pointer)(fp)
 		}
-		switch {
-		case fp == nil:
-		case !f.list:
-			v.runValidates(f.sub, fp, true)
-		default:
-			data, n := fp, 0
-			if f.isArray {
-				n = f.typ.Len()
-				if f.ptr {
-					n = f.typ.Elem().Len()
-				}
-			} else {
-				h := (*sliceHeader)(fp)
-				data, n = h.data, h.len
-			}
-			for j := 0; j < n; j++ {
-				ip := unsafe.Add(data, uintptr(j)*f.itemSize)
-				if f.itemPtr {
-					if ip = *(*unsafe.Pointer)(ip); ip == nil {
-						continue
-					}
-				}
-				v.pushIndex(j)
-				v.runValidates(f.sub, ip, true)
-				v.pop()
-			}
+		if fp != nil {
+			v.validateIn(f, fp)
 		}
 		if f.name != "" {
 			v.pop()
@@ -799,6 +1233,22 @@ func (v *violations) runValidates(sc *structCheck, p unsafe.Pointer, self bool) 
 	if self && sc.validator {
 		v.addValidateError(reflect.NewAt(sc.typ, p).Interface().(Validator).Validate())
 	}
+}
+
+// validateIn runs the Validate methods in the value of f at p (pointer
+// removed): a struct, or the structs a list or map holds, at any depth.
+func (v *violations) validateIn(f *fieldCheck, p unsafe.Pointer) {
+	if !f.list && !f.isMap {
+		v.runValidates(f.sub, p, true)
+		return
+	}
+	v.eachItem(f, p, func(ip unsafe.Pointer) {
+		if f.elem != nil {
+			v.validateIn(f.elem, ip)
+		} else {
+			v.runValidates(f.sub, ip, true)
+		}
+	})
 }
 
 // hasValidate reports whether sc or a struct below it has a Validate
@@ -820,7 +1270,7 @@ func settleValidates(root *structCheck, memo map[reflect.Type]*structCheck) {
 			return true
 		}
 		for i := range sc.fields {
-			if sub := sc.fields[i].sub; sub != nil && reach(sub, seen) {
+			if sub := sc.fields[i].innerSub(); sub != nil && reach(sub, seen) {
 				return true
 			}
 		}
