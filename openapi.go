@@ -695,6 +695,9 @@ func (g *docGen) success(op *operation, st int) apiResponse {
 			resp.Content = map[string]apiMediaType{"application/json": {Schema: g.schemaOf(out.body)}}
 		}
 	case outputBytes, outputString:
+		if st == http.StatusNoContent || st == http.StatusNotModified {
+			break // sent without a body
+		}
 		ct := out.contentType
 		s := &jsonSchema{Type: "string"}
 		if out.kind == outputBytes {
@@ -730,7 +733,8 @@ func problemSchema() *jsonSchema {
 	fe.add("location", &jsonSchema{Type: "string", Description: `Where the value is: "query.limit", "path.id", "header.X-Name", "cookie.name", "form.name", or "body" and a path into it ("body.items[0].name").`})
 	fe.add("message", &jsonSchema{Type: "string", Description: "What is wrong with it."})
 	fe.add("value", &jsonSchema{Description: "The value in error, when there is one to show."})
-	p.add("errors", &jsonSchema{Type: "array", Description: "Each value in error.", Items: &jsonSchema{
+	maxErrors := maxProblemErrors
+	p.add("errors", &jsonSchema{Type: "array", Description: "Each value in error (at most 100 are listed).", MaxItems: &maxErrors, Items: &jsonSchema{
 		Type: "object", Properties: fe, Required: []string{"location", "message"}}})
 	return &jsonSchema{Type: "object", Description: "An RFC 9457 problem details object (application/problem+json).",
 		Properties: p, Required: []string{"type", "title", "status"}}
