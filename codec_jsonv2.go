@@ -126,9 +126,9 @@ func appendMapInto(dst []byte, v any) ([]byte, error) {
 	var err error
 	switch m := v.(type) {
 	case map[string]string:
-		err = marshalStringMap(enc, m)
+		err = marshalSortedMap(enc, m, writeStringValue)
 	case map[string]any:
-		err = marshalAnyMap(enc, m)
+		err = marshalSortedMap(enc, m, writeAnyValue)
 	}
 	enc.Reset(io.Discard) // no longer aliases dst's spare capacity
 	jsonv2Encoders.Put(enc)
@@ -142,11 +142,12 @@ func appendMapInto(dst []byte, v any) ([]byte, error) {
 	return bytes.TrimSuffix(out, []byte{'\n'}), nil
 }
 
-// marshalStringMap writes m exactly as JSON v2 does with Deterministic:
+// marshalSortedMap writes m exactly as JSON v2 does with Deterministic:
 // null for a nil map, else the members sorted by name (bytewise, as
 // slices.Sort orders Go strings), names and values written through the
-// encoder, which checks and escapes them as it would its own.
-func marshalStringMap(enc *jsonv2Encoder, m map[string]string) error {
+// encoder, which checks and escapes them as it would its own; value
+// writes one value.
+func marshalSortedMap[V any](enc *jsonv2Encoder, m map[string]V, value func(*jsonv2Encoder, V) error) error {
 	if m == nil {
 		return enc.WriteToken(jsonv2Null)
 	}
@@ -158,33 +159,19 @@ func marshalStringMap(enc *jsonv2Encoder, m map[string]string) error {
 		if err := enc.WriteToken(jsonv2String(k)); err != nil {
 			return err
 		}
-		if err := enc.WriteToken(jsonv2String(m[k])); err != nil {
+		if err := value(enc, m[k]); err != nil {
 			return err
 		}
 	}
 	return enc.WriteToken(jsonv2EndObject)
 }
 
-// marshalAnyMap is marshalStringMap for map[string]any: each value is
-// marshaled by JSON v2 with the encoder's options.
-func marshalAnyMap(enc *jsonv2Encoder, m map[string]any) error {
-	if m == nil {
-		return enc.WriteToken(jsonv2Null)
-	}
-	var small [16]string
-	if err := enc.WriteToken(jsonv2BeginObject); err != nil {
-		return err
-	}
-	for _, k := range sortedKeys(m, small[:0]) {
-		if err := enc.WriteToken(jsonv2String(k)); err != nil {
-			return err
-		}
-		if err := jsonv2MarshalEncode(enc, m[k]); err != nil {
-			return err
-		}
-	}
-	return enc.WriteToken(jsonv2EndObject)
-}
+// writeStringValue writes a map[string]string's value.
+func writeStringValue(enc *jsonv2Encoder, v string) error { return enc.WriteToken(jsonv2String(v)) }
+
+// writeAnyValue writes a map[string]any's value: marshaled by JSON v2 with
+// the encoder's options.
+func writeAnyValue(enc *jsonv2Encoder, v any) error { return jsonv2MarshalEncode(enc, v) }
 
 // sortedKeys appends the keys of m to buf, sorted.
 func sortedKeys[V any](m map[string]V, buf []string) []string {
