@@ -126,7 +126,8 @@ func Start(h Handler, opts Options) {
 // should not have (Lambda then restarts the process), or the handler
 // panicked (after its error response was posted). With several loops, the
 // first such error stops the others once their invocations in flight are
-// answered.
+// answered: a stopped loop asks for no other invocation, serves the one
+// its last GET already got, and ends.
 func Run(api string, h Handler, opts Options) error {
 	n := opts.Concurrency
 	if n <= 0 {
@@ -152,9 +153,13 @@ func Run(api string, h Handler, opts Options) error {
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
+	hook := testHookStopped
 	stop := context.AfterFunc(ctx, func() {
 		for _, l := range loops {
 			l.interrupt()
+		}
+		if hook != nil {
+			hook()
 		}
 	})
 	defer stop()
@@ -194,6 +199,9 @@ func (l *loop) interrupt() {
 
 var errStopped = errors.New("runtime API loop stopped")
 
+// testHookStopped, when set, is called once Run has stopped its loops.
+var testHookStopped func()
+
 func (l *loop) run() error {
 	defer l.c.close()
 	for {
@@ -206,7 +214,7 @@ func (l *loop) run() error {
 // serveOne gets and answers one invocation. The error is fatal.
 func (l *loop) serveOne() error {
 	l.mu.Lock()
-	if l.stopped {
+	if l.stopped && !l.pipelined {
 		l.mu.Unlock()
 		return errStopped
 	}
@@ -218,6 +226,11 @@ func (l *loop) serveOne() error {
 	if l.pipelined { // the GET went out with the last response
 		l.pipelined = false
 		retry, err = c.readPipelined()
+		if retry {
+			l.mu.Lock()
+			retry = !l.stopped // a stopped loop sends no new GET
+			l.mu.Unlock()
+		}
 	}
 	if retry {
 		c.startRequest("GET", nextPath, "", "")
@@ -227,7 +240,10 @@ func (l *loop) serveOne() error {
 	l.waiting = false
 	stopped := l.stopped
 	l.mu.Unlock()
-	if stopped {
+	// An invocation the API handed out is served even when the loop is
+	// stopped, as aws-lambda-go serves whatever its GET returned: the
+	// process exits after it, and the invocation would be lost.
+	if stopped && (err != nil || c.status != 200) {
 		return errStopped
 	}
 	if err != nil {
@@ -299,9 +315,13 @@ func (l *loop) serveOne() error {
 	// The GET of the next invocation goes in the same write as the
 	// response, unless the response is over the Runtime API's limit: the
 	// API refuses it, the process exits, and an invocation it handed out
-	// to the GET would be lost.
+	// to the GET would be lost. Nor does it when the loop is stopped: the
+	// loop ends after this response.
+	l.mu.Lock()
+	stopped = l.stopped
+	l.mu.Unlock()
 	var then []byte
-	if len(out) <= maxResponse {
+	if len(out) <= maxResponse && !stopped {
 		then = l.nextRequest()
 	}
 	c.startRequest("POST", invocationPath, id, "/response")
