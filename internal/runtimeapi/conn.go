@@ -84,6 +84,12 @@ func (c *conn) dial() error {
 	blockingSocket(nc)
 	c.ncMu.Lock()
 	c.nc = nc
+	if c.interrupted.Load() { // interrupt came during the dial, before nc was set
+		c.nc = nil
+		c.ncMu.Unlock()
+		nc.Close()
+		return errInterrupted
+	}
 	c.ncMu.Unlock()
 	c.reused = false
 	if c.r == nil {

@@ -162,3 +162,39 @@ func TestStoppedLoopServesPipelinedInvocation(t *testing.T) {
 		t.Errorf("served %v, want [a b]", served)
 	}
 }
+
+// An interrupt that comes while a loop dials its connection ends the loop:
+// it does not then wait in GET next on the new connection.
+func TestInterruptDuringDial(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { io.Copy(io.Discard, c); c.Close() }() // reads requests, never answers
+		}
+	}()
+	l := &loop{c: newConn(ln.Addr().String(), invocationHeaders...), base: context.Background(), logf: t.Logf}
+	l.c.dialFunc = func(addr string) (net.Conn, error) {
+		l.interrupt() // another loop fails now, after dial checked c.interrupted
+		return net.Dial("tcp", addr)
+	}
+	done := make(chan error, 1)
+	go func() { done <- l.run() }()
+	select {
+	case err := <-done:
+		if err != errStopped {
+			t.Errorf("run: %v, want errStopped", err)
+		}
+	case <-time.After(hangGuard):
+		l.c.interrupt()
+		<-done
+		t.Fatal("the loop was interrupted but still waits in GET next")
+	}
+}
