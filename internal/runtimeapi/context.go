@@ -18,19 +18,22 @@ import (
 //
 // with cancel called once the invocation is answered (which is what
 // aws-lambda-go hands a handler), except that the deadline's timer and the
-// Done channel are made only when someone asks for Done. The parent is
-// context.Background() or another context that is never canceled (Done
-// returns nil); other parents get the standard library's contexts.
+// Done channel are made only when someone asks for Done (or AfterFunc,
+// which contexts derived from it call instead of waiting for Done in a
+// goroutine of their own). The parent is context.Background() or another
+// context that is never canceled (Done returns nil); other parents get the
+// standard library's contexts.
 type invocationContext struct {
 	parent   context.Context
 	deadline time.Time
 	lc       lambdacontext.LambdaContext
 	traceID  string
 
-	mu    sync.Mutex
-	done  chan struct{}
-	timer *time.Timer
-	err   error
+	mu     sync.Mutex
+	done   chan struct{}
+	timer  *time.Timer
+	err    error
+	afters []*func() // run by end, each in its own goroutine
 }
 
 // lambdaContextKey is the key lambdacontext stores a *LambdaContext under,
@@ -68,6 +71,12 @@ func (c *invocationContext) Value(key any) any {
 func (c *invocationContext) Done() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.start()
+	return c.done
+}
+
+// start makes Done and the deadline's timer, once; c.mu is held.
+func (c *invocationContext) start() {
 	if c.done == nil {
 		c.done = make(chan struct{})
 		if c.err == nil {
@@ -81,7 +90,34 @@ func (c *invocationContext) Done() <-chan struct{} {
 			close(c.done)
 		}
 	}
-	return c.done
+}
+
+// AfterFunc arranges to call f in its own goroutine once c is done, as
+// context.AfterFunc(c, f) does; stop reports whether it kept f from
+// being called. It is the method the context package looks for in a
+// parent: a context derived from c is then canceled with c without a
+// goroutine of its own waiting for Done.
+func (c *invocationContext) AfterFunc(f func()) (stop func() bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.start()
+	if c.err != nil {
+		go f()
+		return func() bool { return false }
+	}
+	p := &f
+	c.afters = append(c.afters, p)
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for i, q := range c.afters {
+			if q == p {
+				c.afters = append(c.afters[:i], c.afters[i+1:]...)
+				return true
+			}
+		}
+		return false
+	}
 }
 
 func (c *invocationContext) Err() error {
@@ -124,4 +160,8 @@ func (c *invocationContext) end(err error) {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
+	for _, f := range c.afters {
+		go (*f)()
+	}
+	c.afters = nil
 }

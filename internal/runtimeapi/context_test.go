@@ -3,6 +3,7 @@ package runtimeapi
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
 
@@ -114,4 +115,84 @@ func TestInvocationContextCanceledAfterTheInvocation(t *testing.T) {
 	if c2.timer != nil {
 		t.Error("a timer was made for a context already ended")
 	}
+}
+
+// A context derived from an invocation's context, as middleware.Timeout
+// derives one, costs no goroutine: the context package registers with the
+// invocation context's AfterFunc instead of waiting for its Done.
+func TestInvocationContextDerivedStartsNoGoroutine(t *testing.T) {
+	c := newTestContext(time.Now().Add(time.Hour))
+	defer c.cancel()
+	const n = 100
+	cancels := make([]context.CancelFunc, n)
+	before := runtime.NumGoroutine()
+	for i := range cancels {
+		_, cancels[i] = context.WithDeadline(c, time.Now().Add(time.Minute))
+	}
+	// Each derived context would hold a goroutine until canceled; other
+	// tests' goroutines may come and go, by far fewer than n.
+	if grew := runtime.NumGoroutine() - before; grew >= n/2 {
+		t.Errorf("%d derived contexts started %d goroutines", n, grew)
+	}
+	for _, cancel := range cancels {
+		cancel()
+	}
+}
+
+// A derived context ends with the invocation: when it is answered, and at
+// its deadline.
+func TestInvocationContextDerivedEnds(t *testing.T) {
+	wait := func(t *testing.T, ctx context.Context, want error) {
+		t.Helper()
+		select {
+		case <-ctx.Done():
+		case <-time.After(hangGuard):
+			t.Fatal("the derived context was not canceled")
+		}
+		if err := ctx.Err(); err != want {
+			t.Errorf("Err() = %v, want %v", err, want)
+		}
+	}
+	t.Run("answered", func(t *testing.T) {
+		c := newTestContext(time.Now().Add(time.Hour))
+		ctx, cancel := context.WithDeadline(c, time.Now().Add(time.Minute))
+		defer cancel()
+		c.cancel()
+		wait(t, ctx, context.Canceled)
+	})
+	t.Run("deadline", func(t *testing.T) {
+		c := newTestContext(time.Now().Add(20 * time.Millisecond))
+		defer c.cancel()
+		ctx, cancel := context.WithCancel(c) // no deadline of its own
+		defer cancel()
+		wait(t, ctx, context.DeadlineExceeded)
+	})
+	t.Run("already ended", func(t *testing.T) {
+		c := newTestContext(time.Now().Add(time.Hour))
+		c.cancel()
+		ctx, cancel := context.WithCancel(c)
+		defer cancel()
+		wait(t, ctx, context.Canceled)
+	})
+	t.Run("stop", func(t *testing.T) {
+		c := newTestContext(time.Now().Add(time.Hour))
+		called := make(chan struct{})
+		stop := context.AfterFunc(c, func() { close(called) })
+		if !stop() {
+			t.Error("stop() = false before the invocation ended")
+		}
+		if stop() {
+			t.Error("stop() = true the second time")
+		}
+		c.cancel()
+		kept := context.AfterFunc(c, func() {}) // runs at once: c is done
+		if kept() {
+			t.Error("stop() = true after the invocation ended")
+		}
+		select {
+		case <-called:
+			t.Error("a stopped function was called")
+		default:
+		}
+	})
 }
