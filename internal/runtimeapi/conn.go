@@ -277,7 +277,9 @@ func (c *conn) readHeader() error {
 			return nil
 		}
 		colon := indexByte(line, ':')
-		if colon <= 0 {
+		if colon <= 0 || line[0] == ' ' || line[0] == '\t' || line[colon-1] == ' ' || line[colon-1] == '\t' {
+			// No name, a folded line (obs-fold, which a client may
+			// refuse: RFC 9112, section 5.2) or a space before the colon.
 			return errMalformed
 		}
 		name, value := line[:colon], trimOWS(line[colon+1:])
