@@ -26,13 +26,7 @@ func textUnmarshalerIfce() reflect.Type { return reflect.TypeFor[encoding.TextUn
 // and checks. It panics, quoting the route and the field, on anything
 // that cannot be bound.
 func planInput(o *operation) {
-	fail := func(field, msg string) {
-		where := "alb: route " + strconv.Quote(o.method+" "+o.pattern)
-		if field != "" {
-			where += ": field " + field
-		}
-		panic(where + ": " + msg)
-	}
+	fail := func(field, msg string) { o.panicPlan("field", field, msg) }
 	t := o.input
 	if t.Kind() != reflect.Struct {
 		fail("", "input type "+t.String()+" is not a struct")

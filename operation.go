@@ -2,6 +2,7 @@ package alb
 
 import (
 	"reflect"
+	"strconv"
 	"unsafe"
 )
 
@@ -339,19 +340,45 @@ func (o *operation) problemStatuses() []int {
 // mayFail reports whether sc or a struct below it has a rule or a
 // Validate method.
 func (sc *structCheck) mayFail(seen map[*structCheck]bool) bool {
+	return sc.reaches(seen, func(s *structCheck) bool {
+		if s.validator {
+			return true
+		}
+		for i := range s.fields {
+			r := &s.fields[i].rules
+			if s.fields[i].scalarChecks || r.minItems != nil || r.maxItems != nil || r.uniqueItems {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// reaches reports whether pred holds for sc or a struct check below it
+// (through nested structs, lists and map values), each visited once, so
+// that recursive types end.
+func (sc *structCheck) reaches(seen map[*structCheck]bool, pred func(*structCheck) bool) bool {
 	if seen[sc] {
 		return false
 	}
 	seen[sc] = true
-	if sc.validator {
+	if pred(sc) {
 		return true
 	}
 	for i := range sc.fields {
-		f := &sc.fields[i]
-		r := &f.rules
-		if f.scalarChecks || r.minItems != nil || r.maxItems != nil || r.uniqueItems || f.innerSub() != nil && f.innerSub().mayFail(seen) {
+		if sub := sc.fields[i].innerSub(); sub != nil && sub.reaches(seen, pred) {
 			return true
 		}
 	}
 	return false
+}
+
+// panicPlan panics at registration of o, quoting the route and, when
+// field is not "", the field (what says "field" or "output field").
+func (o *operation) panicPlan(what, field, msg string) {
+	where := "alb: route " + strconv.Quote(o.method+" "+o.pattern)
+	if field != "" {
+		where += ": " + what + " " + field
+	}
+	panic(where + ": " + msg)
 }

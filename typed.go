@@ -128,13 +128,7 @@ func Register[In, Out any](r Registrar, op Operation, h func(c *Context, in *In)
 // planOutput builds o's output plan and statuses. It panics, quoting the
 // route, on an output it cannot write.
 func planOutput(o *operation) {
-	fail := func(field, msg string) {
-		where := "alb: route " + strconv.Quote(o.method+" "+o.pattern)
-		if field != "" {
-			where += ": output field " + field
-		}
-		panic(where + ": " + msg)
-	}
+	fail := func(field, msg string) { o.panicPlan("output field", field, msg) }
 	t := o.output
 	st := t
 	if st.Kind() == reflect.Pointer {

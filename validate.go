@@ -1260,25 +1260,10 @@ func (sc *structCheck) hasValidate() bool { return sc.validates == 1 }
 // each, so that recursive types are answered right and nothing is
 // written while requests are served.
 func settleValidates(root *structCheck, memo map[reflect.Type]*structCheck) {
-	var reach func(sc *structCheck, seen map[*structCheck]bool) bool
-	reach = func(sc *structCheck, seen map[*structCheck]bool) bool {
-		if seen[sc] {
-			return false
-		}
-		seen[sc] = true
-		if sc.validator {
-			return true
-		}
-		for i := range sc.fields {
-			if sub := sc.fields[i].innerSub(); sub != nil && reach(sub, seen) {
-				return true
-			}
-		}
-		return false
-	}
+	isValidator := func(s *structCheck) bool { return s.validator }
 	for _, sc := range append(slices.Collect(maps.Values(memo)), root) {
 		sc.validates = 2
-		if reach(sc, map[*structCheck]bool{}) {
+		if sc.reaches(map[*structCheck]bool{}, isValidator) {
 			sc.validates = 1
 		}
 	}
