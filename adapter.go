@@ -60,11 +60,11 @@ func (c *Context) httpRequest() (*http.Request, error) {
 	}
 	header := make(http.Header, len(c.req.headers))
 	for _, f := range c.req.headers {
-		name := textproto.CanonicalMIMEHeaderKey(f.name)
+		name := textproto.CanonicalMIMEHeaderKey(c.req.stable(f.name))
 		if c.req.multiValue {
-			header[name] = append(header[name], f.value)
+			header[name] = append(header[name], c.req.stable(f.value))
 		} else {
-			header[name] = []string{f.value} // the last wins, as in the event's map
+			header[name] = []string{c.req.stable(f.value)} // the last wins, as in the event's map
 		}
 	}
 	req := &http.Request{

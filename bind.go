@@ -581,7 +581,7 @@ func (o *operation) bindInput(c *Context, base unsafe.Pointer) error {
 				}
 			} else if s, ok := c.req.header(p.name); ok {
 				found = true
-				v.bind(p, fp, s)
+				v.bind(p, fp, c.req.stable(s))
 			}
 		case sourceCookie:
 			if s, ok := c.Cookie(p.name); ok {

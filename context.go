@@ -34,8 +34,9 @@ type Middleware func(next HandlerFunc) HandlerFunc
 // that; Copy returns what a goroutine may keep. Everything a Context hands
 // out is different: every string and byte slice returned by its methods
 // stays valid and unchanged for as long as anything refers to it, even
-// after the handler returns, because it is a view into a private copy of
-// the event payload that is never reused, or a new allocation.
+// after the handler returns, because it is memory of the request's own that
+// is never reused, or a new allocation (a request header is copied there
+// from the pooled buffer it is decoded in when a method hands it out).
 //
 // A Context is not safe for concurrent use.
 type Context struct {
@@ -178,10 +179,12 @@ func (c *Context) RawQuery() string {
 // Header returns the value of the request header name, matched
 // case-insensitively, or "" when there is none. In single-value mode the ALB
 // keeps only the last of repeated headers; in multi-value mode Header returns
-// the first value (HeaderValues returns all).
+// the first value (HeaderValues returns all). The value is copied out of the
+// pooled buffer the event is decoded in, into the request's spare room:
+// reading a few headers allocates nothing.
 func (c *Context) Header(name string) string {
 	v, _ := c.req.header(name)
-	return v
+	return c.req.stable(v)
 }
 
 // HeaderValues returns every value of the request header name, matched
@@ -197,6 +200,9 @@ func (c *Context) HeaderValues(name string) []string {
 	}
 	if !c.req.multiValue && len(vs) > 1 {
 		vs = vs[len(vs)-1:]
+	}
+	for i, v := range vs {
+		vs[i] = c.req.stable(v)
 	}
 	return vs
 }
@@ -236,11 +242,12 @@ func (c *Context) Cookie(name string) (string, bool) {
 		}
 		return true
 	})
-	return value, found
+	return c.req.stable(value), found
 }
 
 // Cookies returns every request cookie with a valid name, in order. It
-// allocates; Cookie does not.
+// allocates; Cookie copies the value it returns into the request's spare
+// room, as Header does.
 func (c *Context) Cookies() []*http.Cookie {
 	var cookies []*http.Cookie
 	c.cookieLines(func(line string) bool {
@@ -249,7 +256,7 @@ func (c *Context) Cookies() []*http.Cookie {
 			pair, line, _ = strings.Cut(line, ";")
 			k, v, _ := strings.Cut(trimOWS(pair), "=")
 			if validHeaderName(k) {
-				cookies = append(cookies, &http.Cookie{Name: k, Value: unquoteCookie(v)})
+				cookies = append(cookies, &http.Cookie{Name: c.req.stable(k), Value: c.req.stable(unquoteCookie(v))})
 			}
 		}
 		return true
@@ -393,7 +400,7 @@ func (c *Context) ClientIP() string {
 				skip--
 				continue
 			}
-			return clientAddr(entry)
+			return c.req.stable(clientAddr(entry))
 		}
 		if !c.req.multiValue {
 			break // single-value mode: only the last line counts
@@ -484,7 +491,8 @@ func (c *Context) IsHealthCheck() bool {
 	if _, ok := c.req.header("X-Forwarded-Proto"); ok {
 		return false
 	}
-	return strings.HasPrefix(c.Header("User-Agent"), "ELB-HealthChecker/")
+	ua, _ := c.req.header("User-Agent")
+	return strings.HasPrefix(ua, "ELB-HealthChecker/")
 }
 
 // MultiValue reports whether the target group sends multi-value headers
@@ -523,7 +531,7 @@ func (c *Context) Event() events.ALBTargetGroupRequest {
 		HTTPMethod:      c.req.method,
 		Path:            c.req.rawPath,
 		IsBase64Encoded: c.req.isBase64,
-		Body:            c.req.body,
+		Body:            c.req.stable(c.req.body),
 		RequestContext: events.ALBTargetGroupRequestContext{
 			ELB: events.ELBContext{TargetGroupArn: c.req.targetGroupARN},
 		},
@@ -532,7 +540,8 @@ func (c *Context) Event() events.ALBTargetGroupRequest {
 		ev.MultiValueHeaders = map[string][]string{}
 		ev.MultiValueQueryStringParameters = map[string][]string{}
 		for _, f := range c.req.headers {
-			ev.MultiValueHeaders[f.name] = append(ev.MultiValueHeaders[f.name], f.value)
+			name := c.req.stable(f.name)
+			ev.MultiValueHeaders[name] = append(ev.MultiValueHeaders[name], c.req.stable(f.value))
 		}
 		for _, f := range c.req.query {
 			ev.MultiValueQueryStringParameters[f.name] = append(ev.MultiValueQueryStringParameters[f.name], f.value)
@@ -541,7 +550,7 @@ func (c *Context) Event() events.ALBTargetGroupRequest {
 		ev.Headers = map[string]string{}
 		ev.QueryStringParameters = map[string]string{}
 		for _, f := range c.req.headers {
-			ev.Headers[f.name] = f.value
+			ev.Headers[c.req.stable(f.name)] = c.req.stable(f.value)
 		}
 		for _, f := range c.req.query {
 			ev.QueryStringParameters[f.name] = f.value
@@ -574,10 +583,9 @@ func (c *Context) Copy() *Context {
 		coldStart: c.coldStart,
 	}
 	cp.req = c.req
-	cp.req.cols = [numCols][]field{}
-	cp.req.spare = nil // the free room stays c's: two carvers would share it
-	cp.req.headers = append([]field(nil), c.req.headers...)
-	cp.req.query = append([]field(nil), c.req.query...)
+	// The copy gets its own collections and headers out of c's pooled
+	// buffer; the free room stays c's, as two carvers would share it.
+	cp.req.detach()
 	cp.values = append([]contextValue(nil), c.values...)
 	return cp
 }

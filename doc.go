@@ -136,8 +136,17 @@
 // # Lifetime of request data
 //
 // A *Context is pooled and valid only until the handler returns. Every
-// string and byte slice it hands out is different: it is a view into a
-// private copy of the event payload that is never reused, or a new
-// allocation, so it stays valid and unchanged for as long as anything refers
-// to it, including goroutines that outlive the request.
+// string and byte slice it hands out is different: it is memory of the
+// request's own that is never reused, or a new allocation, so it stays valid
+// and unchanged for as long as anything refers to it, including goroutines
+// that outlive the request.
+//
+// Invoke decodes an event of up to 32 KiB in a buffer pooled with the
+// Context, then moves the path, the query, the target group ARN and the body
+// to one allocation of the request's own, with some room to spare. Request
+// headers, most of an event and mostly unread, stay in the pooled buffer:
+// Header, HeaderValues, Cookie, ClientIP and the other methods that hand out
+// header data copy what they return into that spare room (a new allocation
+// only once it is used up). A larger event is decoded in a private copy of
+// its own.
 package alb

@@ -47,9 +47,14 @@ const (
 
 // request is the decoded view of one ALB event.
 //
-// Every string in it is a view into the payload given to decodeEvent: it is
-// valid for as long as that byte slice is not modified, which Invoke
-// guarantees by decoding a private copy that it never reuses.
+// Every string in it is a view into the payload given to decodeEvent. Invoke
+// decodes a small payload in the request's pooled buffer (pool), which the
+// next request overwrites, and then moves what the request always hands out
+// (the path, the query, the target group ARN and a text body) to memory of
+// its own that is never reused (own). Header names and values stay in the
+// pool: they are most of an event and few are read, so each is copied out
+// when it is handed out (stable). A large payload is decoded in a private
+// copy of its own instead, which is never reused either.
 type request struct {
 	method         string
 	rawPath        string // the path exactly as sent, still percent-encoded
@@ -79,6 +84,10 @@ type request struct {
 	// copy, and never shared between two requests (Context.Copy drops it).
 	spare []byte
 
+	// pool is the buffer small payloads are copied to and decoded in, kept
+	// from request to request: nothing in it may be handed out (see stable).
+	pool []byte
+
 	// dirty[i] is how many entries of cols[i] may hold strings of earlier
 	// requests. reset leaves them for the next decode to overwrite, which
 	// is cheaper than clearing them twice; settle clears the rest.
@@ -100,32 +109,157 @@ func (r *request) reset() {
 	r.spare = nil
 }
 
-// spareRoom is how many bytes decodePayload allocates at least beyond the
-// event, for the strings carved by keep: two cookies or a few decoded query
-// values.
+// spareRoom is how many bytes of free room the request's own memory has
+// at least, for the strings carved by keep: two cookies or a few decoded
+// query values or header values.
 const spareRoom = 128
 
-// decodePayload decodes a private copy of payload into r, as decodeEvent
-// does, and keeps the free room of the copy's allocation for carving. The
-// copy is never reused, and payload is not modified.
+// poolLimit is the largest payload decoded in the pooled buffer. A larger
+// one is decoded in a private copy of its own: its body is most of it, and
+// has to be copied out anyway.
+const poolLimit = 32 << 10
+
+// decodePayload decodes payload into r, as decodeEvent does, without
+// modifying payload. A payload of at most poolLimit bytes is copied to r's
+// pooled buffer and decoded there, and then what the request always hands
+// out is moved to memory of its own (see own); a larger one is decoded in
+// a private copy that is never reused. Either way the request ends with
+// free room for carving (spare).
 func (r *request) decodePayload(payload []byte) error {
-	// slices.Grow rounds the capacity up to the allocator's size class: the
-	// room is spareRoom plus whatever that rounding leaves.
-	raw := append(slices.Grow([]byte(nil), len(payload)+spareRoom), payload...)
-	err := decodeEvent(raw, r)
-	r.spare = raw[len(raw):]
+	if len(payload) > poolLimit {
+		// slices.Grow rounds the capacity up to the allocator's size
+		// class: the room is spareRoom plus whatever that rounding leaves.
+		raw := append(slices.Grow([]byte(nil), len(payload)+spareRoom), payload...)
+		err := decodeEvent(raw, r)
+		r.spare = raw[len(raw):]
+		return err
+	}
+	r.pool = append(r.pool[:0], payload...)
+	err := decodeEvent(r.pool, r)
+	r.own() // on an error too: what was decoded may still be read
 	return err
 }
 
-// tail returns a slice of length 0 to append a string of at most n bytes
-// to before keep: the free room of the payload copy when n bytes fit, a new
-// allocation of n bytes otherwise. Appending beyond its capacity moves the
-// string to a new allocation, as append does.
-func (r *request) tail(n int) []byte {
-	if n <= cap(r.spare) {
-		return r.spare
+// own moves the request line, the query, the target group ARN and a text
+// body out of the pooled buffer, into one new allocation with spareRoom
+// bytes to spare beyond them. The method is one of the usual ones,
+// interned, or copied too. A base64 body is left: it is decoded into new
+// memory before anything reads it.
+func (r *request) own() {
+	n := len(r.rawPath) + len(r.targetGroupARN) + spareRoom
+	if !r.isBase64 {
+		n += len(r.body)
 	}
-	return make([]byte, 0, n)
+	if r.method = internMethod(r.method); r.pooled(r.method) {
+		n += len(r.method)
+	}
+	for _, f := range r.query {
+		n += len(f.name) + len(f.value)
+	}
+	b := slices.Grow([]byte(nil), n)
+	b = r.moveOut(b, &r.method)
+	b = r.moveOut(b, &r.rawPath)
+	b = r.moveOut(b, &r.targetGroupARN)
+	if !r.isBase64 {
+		b = r.moveOut(b, &r.body)
+	}
+	for i := range r.query {
+		b = r.moveOut(b, &r.query[i].name)
+		b = r.moveOut(b, &r.query[i].value)
+	}
+	r.spare = b[len(b):]
+}
+
+// moveOut appends *s to b and points *s at the copy when *s is a view into
+// the pooled buffer. b should have room for it: appending beyond its
+// capacity leaves the copies made so far where they are, which is safe,
+// but allocates again.
+func (r *request) moveOut(b []byte, s *string) []byte {
+	if r.pooled(*s) {
+		start := len(b)
+		b = append(b, *s...)
+		*s = view(b[start:])
+	}
+	return b
+}
+
+// detach moves everything r still holds in the pooled buffer (the
+// headers, a base64 body) to one new allocation, for a request that must
+// outlive the next decode (Context.Copy). r.headers gets a new backing
+// array: the old one is shared with the request r was copied from.
+func (r *request) detach() {
+	n := 0
+	for _, f := range r.headers {
+		n += len(f.name) + len(f.value)
+	}
+	if r.pooled(r.body) {
+		n += len(r.body)
+	}
+	b := make([]byte, 0, n)
+	r.headers = slices.Clone(r.headers)
+	for i := range r.headers {
+		b = r.moveOut(b, &r.headers[i].name)
+		b = r.moveOut(b, &r.headers[i].value)
+	}
+	b = r.moveOut(b, &r.body)
+	r.query = slices.Clone(r.query)
+	r.cols = [numCols][]field{}
+	r.pool, r.spare = nil, nil
+}
+
+// internMethod returns the method as a constant when it is one of the
+// usual ones, so that it needs no memory of its own.
+func internMethod(m string) string {
+	switch m {
+	case "GET":
+		return "GET"
+	case "POST":
+		return "POST"
+	case "PUT":
+		return "PUT"
+	case "PATCH":
+		return "PATCH"
+	case "DELETE":
+		return "DELETE"
+	case "HEAD":
+		return "HEAD"
+	case "OPTIONS":
+		return "OPTIONS"
+	}
+	return m
+}
+
+// pooled reports whether s is a view into the pooled buffer, which the
+// next request overwrites.
+func (r *request) pooled(s string) bool {
+	if len(s) == 0 || cap(r.pool) == 0 {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(r.pool)))
+	return p-base < uintptr(cap(r.pool))
+}
+
+// stable returns s for handing out: s itself, or, when it is a view into
+// the pooled buffer, a copy carved from the free room (see tail), so that
+// what a handler receives stays unchanged for as long as it is referred
+// to.
+func (r *request) stable(s string) string {
+	if !r.pooled(s) {
+		return s
+	}
+	return r.keep(append(r.tail(len(s)), s...))
+}
+
+// tail returns a slice of length 0 to append a string of at most n bytes
+// to before keep: the free room when n bytes fit, or else new free room of
+// at least n bytes, which becomes the request's. Appending beyond its
+// capacity moves the string to a new allocation, as append does.
+func (r *request) tail(n int) []byte {
+	if n > cap(r.spare) {
+		r.spare = make([]byte, 0, max(n, spareRoom))
+	}
+	return r.spare
 }
 
 // keep returns b, which was appended to tail(), as a string, and takes the

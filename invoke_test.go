@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -387,6 +388,114 @@ func TestInvokeRecordedEventsGiveValidResponses(t *testing.T) {
 		}
 		if req.method == http.MethodHead && len(resp.Body) != 0 {
 			t.Errorf("%s: HEAD answered with a body", name)
+		}
+	}
+}
+
+// TestInvokeHeadersOutliveThePool: header names and values are decoded in a
+// buffer the next invocation overwrites, so every way a handler can receive
+// one must give it a copy. Each invocation keeps what it was handed, the
+// next ones (same lengths, other bytes) overwrite the buffer, and what was
+// kept must read as it did. A payload over poolLimit, decoded in a copy of
+// its own, is checked the same way.
+func TestInvokeHeadersOutliveThePool(t *testing.T) {
+	type Input struct {
+		Tag    string `header:"X-Tag"`
+		Ses    string `cookie:"session"`
+		Filler string `header:"X-Filler"`
+	}
+	for _, multi := range bothModes {
+		for _, large := range []bool{false, true} {
+			var kept [][]string
+			var copies []*Context
+			keep := func(vs ...string) { kept = append(kept, vs) }
+			r := New()
+			r.POST("/h/:id", func(c *Context) error {
+				var vs []string
+				vs = append(vs, c.Header("X-Tag"), c.TraceID(), c.ClientIP())
+				vs = append(vs, c.HeaderValues("X-Tag")...)
+				ck, _ := c.Cookie("session")
+				vs = append(vs, ck)
+				for _, k := range c.Cookies() {
+					vs = append(vs, k.Name, k.Value)
+				}
+				ev := c.Event()
+				for name, v := range ev.Headers {
+					if name == "x-tag" {
+						vs = append(vs, name, v)
+					}
+				}
+				for name, v := range ev.MultiValueHeaders {
+					if name == "x-tag" {
+						vs = append(vs, name, v[0])
+					}
+				}
+				cp := c.Copy()
+				vs = append(vs, cp.Header("X-Tag"))
+				keep(vs...)
+				copies = append(copies, cp) // read again after later invocations
+				return c.NoContent(http.StatusNoContent)
+			})
+			Register(r, Operation{Method: "POST", Path: "/t"}, func(c *Context, in *Input) (struct{}, error) {
+				keep(in.Tag, in.Ses)
+				return struct{}{}, nil
+			})
+			r.POST("/http", WrapHandler(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				keep(req.Header.Get("X-Tag"), req.Header.Get("Cookie"))
+				w.WriteHeader(http.StatusNoContent)
+			})))
+			filler := ""
+			if large {
+				filler = strings.Repeat("f", poolLimit)
+			}
+			event := func(path string, i int) []byte {
+				tag := fmt.Sprintf(`t"%dé`, i) // sent as t\"..., resolved in place
+				return testEventJSON("POST", path, [][2]string{
+					{"x-tag", tag}, {"cookie", fmt.Sprintf("session=s%d; other=o%d", i, i)},
+					{"x-amzn-trace-id", fmt.Sprintf("Root=1-%08d-abc", i)},
+					{"x-forwarded-for", fmt.Sprintf("10.0.0.%d", i)},
+					{"x-filler", filler},
+				}, nil, multi)
+			}
+			want := func(path string, i int) []string {
+				tag, ses := fmt.Sprintf(`t"%dé`, i), fmt.Sprintf("s%d", i)
+				switch path {
+				case "/t":
+					return []string{tag, ses}
+				case "/http":
+					return []string{tag, fmt.Sprintf("session=s%d; other=o%d", i, i)}
+				}
+				return []string{tag, fmt.Sprintf("Root=1-%08d-abc", i), fmt.Sprintf("10.0.0.%d", i), tag, ses,
+					"session", ses, "other", fmt.Sprintf("o%d", i), "x-tag", tag, tag}
+			}
+			var wants [][]string
+			for i := range 6 {
+				path := []string{"/h/x", "/t", "/http"}[i%3]
+				payload := event(path, i)
+				if large != (len(payload) > poolLimit) {
+					t.Fatalf("payload of %d bytes, large %v", len(payload), large)
+				}
+				out, err := r.Invoke(context.Background(), payload)
+				if err != nil || !strings.HasPrefix(string(out), `{"statusCode":204`) {
+					t.Fatalf("%s: %s %v", path, out, err)
+				}
+				wants = append(wants, want(path, i))
+				clear(payload)
+			}
+			for i := range kept {
+				if !slices.Equal(kept[i], wants[i]) {
+					t.Errorf("%s, large %v, invocation %d: kept %q, now %q", modeLabel(multi), large, i, wants[i], kept[i])
+				}
+			}
+			for i, cp := range copies {
+				tag := fmt.Sprintf(`t"%dé`, i*3)
+				if got := cp.Header("X-Tag"); got != tag {
+					t.Errorf("%s, large %v: copy %d Header(X-Tag) = %q, want %q", modeLabel(multi), large, i, got, tag)
+				}
+				if got := cp.Event().Body; got != "" {
+					t.Errorf("copy %d Event().Body = %q", i, got)
+				}
+			}
 		}
 	}
 }
