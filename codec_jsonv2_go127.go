@@ -46,6 +46,7 @@ func jsonv2Opts() (marshal, unmarshal, strict jsonv2Options) {
 		jsonv1.OmitEmptyWithLegacySemantics(true),
 		json.Deterministic(true),
 		jsontext.AllowInvalidUTF8(true),
+		jsontext.AllowDuplicateNames(true),
 	)
 	unmarshal = json.JoinOptions(compat, json.RejectUnknownMembers(false))
 	strict = json.JoinOptions(compat, json.RejectUnknownMembers(true))
