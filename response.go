@@ -678,6 +678,10 @@ func isBase64Body(body []byte, enc BodyEncoding, contentType string, contentEnco
 // (before any ';', trimmed, ASCII case-insensitive) is one that BodyAuto
 // sends as text.
 func isTextMediaType(contentType string) bool {
+	switch contentType { // the types Context's writers set
+	case "application/json", "text/plain; charset=utf-8", "text/html; charset=utf-8", "application/problem+json":
+		return true
+	}
 	mt, _, _ := strings.Cut(contentType, ";")
 	mt = trimOWS(mt)
 	slash := strings.IndexByte(mt, '/')
