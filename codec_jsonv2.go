@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -36,7 +38,10 @@ import (
 // unlike JSON v2's default, it does not track the member names of the
 // objects it writes to refuse a duplicate: a map's keys and a struct's
 // fields are unique already, and the tracking costs a few percent of a
-// small response.
+// small response. It writes a map[string]string or map[string]any, at any
+// depth, without JSON v2's reflection per entry, and so ignores a ",string"
+// option on such a map field, as encoding/json does, where JSON v2 refuses
+// it.
 //
 // The README's JSON section lists the differences in a table, and
 // TestJSONv2Differential shows each on sample bodies.
@@ -75,6 +80,9 @@ func (JSONv2) AppendMarshal(dst []byte, v any) ([]byte, error) {
 		return appendMap(dst, v)
 	}
 	opts := jsonv2MarshalOpts
+	if holdsMap(reflect.TypeOf(v)) {
+		opts = jsonv2MapOpts()
+	}
 	if cap(dst) == len(dst) {
 		b, err := jsonv2Marshal(v, opts...)
 		if err != nil {
@@ -99,6 +107,71 @@ func (JSONv2) AppendMarshal(dst []byte, v any) ([]byte, error) {
 
 // Unmarshal decodes data into v, rejecting members v has no field for
 // when strict is set.
+// jsonv2MapOpts is jsonv2MarshalOpts with jsonv2MapMarshalers, for values
+// that hold a map[string]string or a map[string]any below the top level.
+var jsonv2MapOpts = sync.OnceValue(func() []jsonv2Options {
+	return append(slices.Clip(jsonv2MarshalOpts), jsonv2MapMarshalers())
+})
+
+// mapHolders caches holdsMap's answers by type, and lastHolder the last
+// one, which saves hashing the type when one handler's type is marshaled
+// over and over.
+var (
+	mapHolders sync.Map // reflect.Type -> bool
+	lastHolder atomic.Pointer[mapHolder]
+)
+
+type mapHolder struct {
+	t     reflect.Type
+	holds bool
+}
+
+// holdsMap reports whether a value of type t can hold a map[string]string
+// or a map[string]any below its top level: in a struct field, an array or
+// slice element, a map value or behind a pointer, at any depth. Those are
+// worth the option that writes them without reflection per entry, which
+// would slow every other value down (each is looked up in its table).
+func holdsMap(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	if last := lastHolder.Load(); last != nil && last.t == t {
+		return last.holds
+	}
+	v, ok := mapHolders.Load(t)
+	if !ok {
+		v, _ = mapHolders.LoadOrStore(t, typeHoldsMap(t, map[reflect.Type]bool{}, true))
+	}
+	lastHolder.Store(&mapHolder{t, v.(bool)})
+	return v.(bool)
+}
+
+var (
+	stringMapType = reflect.TypeFor[map[string]string]()
+	anyMapType    = reflect.TypeFor[map[string]any]()
+)
+
+func typeHoldsMap(t reflect.Type, seen map[reflect.Type]bool, top bool) bool {
+	if !top && (t == stringMapType || t == anyMapType) {
+		return true
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		return typeHoldsMap(t.Elem(), seen, false)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if typeHoldsMap(t.Field(i).Type, seen, false) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // appendMap appends the JSON of a map[string]string or a map[string]any,
 // exactly as JSON v2 writes it with Deterministic, without the reflection
 // per entry (two allocations each) of JSON v2's own code for maps. Like

@@ -52,3 +52,16 @@ func jsonv2Opts() (marshal, unmarshal, strict jsonv2Options) {
 	strict = json.JoinOptions(compat, json.RejectUnknownMembers(true))
 	return marshal, unmarshal, strict
 }
+
+// jsonv2MapMarshalers returns the option that has map[string]string and
+// map[string]any values, at any depth, written by marshalSortedMap.
+func jsonv2MapMarshalers() jsonv2Options {
+	return json.WithMarshalers(json.JoinMarshalers(
+		json.MarshalToFunc(func(enc *jsontext.Encoder, m map[string]string) error {
+			return marshalSortedMap(enc, m, writeStringValue)
+		}),
+		json.MarshalToFunc(func(enc *jsontext.Encoder, m map[string]any) error {
+			return marshalSortedMap(enc, m, writeAnyValue)
+		}),
+	))
+}

@@ -33,6 +33,30 @@ type dtMapItem struct {
 	Attrs map[string]string `json:"attrs"`
 }
 
+type dtInline struct {
+	Name  string         `json:"name"`
+	Extra map[string]any `json:",inline"`
+}
+
+type dtOmitMaps struct {
+	A map[string]string `json:"a,omitempty"`
+	B map[string]string `json:"b,omitzero"`
+	C map[string]any    `json:"c,omitempty"`
+	D map[string]any    `json:"d,omitzero"`
+}
+
+type dtCycle struct {
+	Tags map[string]string `json:"tags"`
+	Kids []*dtCycle        `json:"kids,omitempty"`
+}
+
+type dtLabels map[string]string
+
+// dtMapMarshaler writes itself with the v1 interface.
+type dtMapMarshaler struct{}
+
+func (dtMapMarshaler) MarshalJSON() ([]byte, error) { return []byte(`{"b":1,"a":2}`), nil }
+
 func TestJSONv2MapMarshalers(t *testing.T) {
 	many := map[string]string{}
 	for i := range 40 {
@@ -53,9 +77,27 @@ func TestJSONv2MapMarshalers(t *testing.T) {
 		"any NaN":          map[string]any{"x": []any{1, map[string]any{"nan": math.NaN()}}},
 		"struct with maps": dtMaps{Labels: map[string]string{"y": "1", "x": "2"}, Meta: map[string]any{"k": dtMapItem{Attrs: map[string]string{"b": "", "a": ""}}}, Items: []dtMapItem{{}, {Attrs: map[string]string{"z": "0"}}}, Next: &dtMaps{}},
 		"pointer to map":   &map[string]string{"b": "1", "a": "2"},
+		"inline map":       dtInline{Name: "n", Extra: map[string]any{"z": 1, "a": map[string]string{"d": "", "c": ""}}},
+		"inline nil map":   dtInline{Name: "n"},
+		"omit empty maps":  dtOmitMaps{A: map[string]string{}, C: map[string]any{}},
+		"omit nil maps":    dtOmitMaps{},
+		"kept maps":        dtOmitMaps{A: map[string]string{"k": "v"}, B: map[string]string{"k": "v"}, C: map[string]any{"k": nil}, D: map[string]any{"k": 1}},
+		"map of maps":      map[string]map[string]string{"y": {"b": "1", "a": "2"}, "x": nil},
+		"array of maps":    [2]map[string]any{{"b": 1, "a": 2}, nil},
+		"any of structs":   []any{dtMapItem{Attrs: map[string]string{"b": "1", "a": "2"}}, map[string]any{"m": dtMapMarshaler{}}},
+		"cyclic type":      &dtCycle{Kids: []*dtCycle{{Tags: map[string]string{"b": "", "a": ""}}}},
+		"named map type":   struct{ L dtLabels }{L: dtLabels{"b": "1", "a": "2"}},
 	}
 	for name, v := range cases {
 		marshalBoth(t, name, v)
+	}
+	// The one difference: JSON v2 refuses a ",string" option on a map
+	// field, and encoding/json ignores it, as the map writer does.
+	stringOpt := struct {
+		M map[string]string `json:",string"`
+	}{M: map[string]string{"b": "1", "a": "2"}}
+	if got, err := (JSONv2{}).AppendMarshal(nil, stringOpt); err != nil || string(got) != `{"M":{"a":"2","b":"1"}}` {
+		t.Errorf(`",string" on a map field: %s %v, want {"M":{"a":"2","b":"1"}} as encoding/json writes`, got, err)
 	}
 	// The encoders are pooled: one that failed half-way must not leave
 	// anything to the next call.
@@ -75,6 +117,12 @@ func TestJSONv2MapAllocs(t *testing.T) {
 	dst := make([]byte, 0, 512)
 	if n := testing.AllocsPerRun(100, func() { _, _ = JSONv2{}.AppendMarshal(dst, sm) }); n != 0 {
 		t.Errorf("map[string]string into spare capacity: %v allocations, want 0", n)
+	}
+	// Below the top level too: JSON v2's own code would allocate per
+	// entry and for the sorted keys.
+	nested := &dtCycle{Tags: sm, Kids: []*dtCycle{{Tags: sm}}}
+	if n := testing.AllocsPerRun(100, func() { _, _ = JSONv2{}.AppendMarshal(dst, nested) }); n != 0 {
+		t.Errorf("a struct holding maps, into spare capacity: %v allocations, want 0", n)
 	}
 }
 
