@@ -201,7 +201,7 @@ func (r *request) detach() {
 		b = r.moveOut(b, &r.headers[i].name)
 		b = r.moveOut(b, &r.headers[i].value)
 	}
-	b = r.moveOut(b, &r.body)
+	r.moveOut(b, &r.body)
 	r.query = slices.Clone(r.query)
 	r.cols = [numCols][]field{}
 	r.pool, r.spare = nil, nil
