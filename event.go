@@ -112,7 +112,7 @@ func (r *request) reset() {
 // spareRoom is how many bytes of free room the request's own memory has
 // at least, for the strings carved by keep: two cookies or a few decoded
 // query values or header values.
-const spareRoom = 128
+const spareRoom = 256
 
 // poolLimit is the largest payload decoded in the pooled buffer. A larger
 // one is decoded in a private copy of its own: its body is most of it, and

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -32,6 +33,17 @@ func budgetRouter() *Router {
 	r.GET("/static/string", func(c *Context) error { return c.String(http.StatusOK, "Hello, World!") })
 	r.GET("/static/blob", func(c *Context) error { return c.Blob(http.StatusOK, "image/png", png2k) })
 	r.GET("/static/empty", func(c *Context) error { return c.NoContent(http.StatusNoContent) })
+	r.GET("/static/headers", func(c *Context) error {
+		// Header data is copied out of the pooled buffer into the
+		// request's spare room.
+		if c.Header("Accept") == "" || c.Header("Sec-Fetch-Mode") == "" || c.ClientIP() == "" {
+			return errors.New("missing header")
+		}
+		if _, ok := c.Cookie("session"); !ok {
+			return errors.New("missing cookie")
+		}
+		return c.NoContent(http.StatusNoContent)
+	})
 	r.GET("/users/:id/string", func(c *Context) error { return c.String(http.StatusOK, c.Param("id")) })
 	r.GET("/users/:id/blob", func(c *Context) error {
 		return c.Blob(http.StatusOK, "application/octet-stream", stringBytes(c.Param("id")))
@@ -57,6 +69,7 @@ var budgetCases = []struct {
 	{"route=static/handler=string", "/static/string", 2},
 	{"route=static/handler=blob", "/static/blob", 2},
 	{"route=static/handler=nocontent", "/static/empty", 2},
+	{"route=static/handler=headers", "/static/headers", 2},
 	{"route=param/handler=string", "/users/42/string", 2},
 	{"route=param/handler=blob", "/users/42/blob", 2},
 	{"route=param/handler=nocontent", "/users/42/empty", 2},
