@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/albkit/alb/albtest"
 )
 
 // recordedEventTests says, for each recorded request event, what the
@@ -535,8 +537,48 @@ var decodeBenchCases = []struct {
 }{
 	{"case=browser/mode=single", func() []byte { return browserEvent(false) }},
 	{"case=browser/mode=multi", func() []byte { return browserEvent(true) }},
+	{"case=bench-session/mode=single", func() []byte { return benchSessionEvent(false) }},
+	{"case=bench-session/mode=multi", func() []byte { return benchSessionEvent(true) }},
 	{"case=recorded/mode=multi", func() []byte { return bytesClone(mustRead("lambda-request-handler_alb-multi-header-event.json")) }},
 	{"case=recorded-base64/mode=single", func() []byte { return bytesClone(mustRead("aws-lambda-dotnet_values-put-binary-alb-request.json")) }},
+}
+
+// benchSessionHeaders are the headers of the bench module's workloads
+// (bench/workload.go): with the host albtest.NewRequest adds and the four
+// the ALB adds, 24 header lines.
+var benchSessionHeaders = [][2]string{
+	{"accept", "application/json, text/plain, */*"},
+	{"accept-encoding", "gzip, deflate, br, zstd"},
+	{"accept-language", "fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7"},
+	{"cache-control", "no-cache"},
+	{"cookie", "_ga=GA1.1.1234567890.1736000000; consent=analytics%3Ano; session=8f14e45fceea167a5a36dedd4bea2543"},
+	{"pragma", "no-cache"},
+	{"priority", "u=1, i"},
+	{"referer", "https://example.com/shop/cart"},
+	{"sec-ch-ua", `"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"`},
+	{"sec-ch-ua-mobile", "?0"},
+	{"sec-ch-ua-platform", `"macOS"`},
+	{"sec-fetch-dest", "empty"},
+	{"sec-fetch-mode", "cors"},
+	{"sec-fetch-site", "same-origin"},
+	{"user-agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"},
+	{"x-requested-with", "XMLHttpRequest"},
+	{"dnt", "1"},
+	{"connection", "keep-alive"},
+	{"origin", "https://example.com"},
+}
+
+// benchSessionEvent returns the event of the bench module's session
+// workload (GET /session), built by albtest.NewRequest as the bench builds it.
+func benchSessionEvent(multiValue bool) []byte {
+	var opts []albtest.Option
+	for _, h := range benchSessionHeaders {
+		opts = append(opts, albtest.WithHeader(h[0], h[1]))
+	}
+	if multiValue {
+		opts = append(opts, albtest.WithMultiValue())
+	}
+	return albtest.NewRequest("GET", "/session", opts...).Event()
 }
 
 func TestDecodeAllocs(t *testing.T) {
