@@ -287,15 +287,23 @@ func (d *decoder) more(closing byte) bool {
 // next is called after a member. It consumes the ',' before another member
 // (and reports true) or the closing byte (and reports false).
 func (d *decoder) next(closing byte, what string) (bool, error) {
-	// The compact form, a ',' and no white space, is inlined.
-	if p := d.pos; p+1 < len(d.buf) && d.buf[p] == ',' && d.buf[p+1] > ' ' {
-		d.pos = p + 1
+	if d.comma() {
 		return true, nil
 	}
 	return d.nextSpaced(closing, what)
 }
 
-// nextSpaced is next for the forms with white space, and the closing byte.
+// comma consumes a ',' that no white space follows or precedes, the compact
+// form of next's common case, and reports whether it did. It is inlined.
+func (d *decoder) comma() bool {
+	if p := d.pos; p+1 < len(d.buf) && d.buf[p] == ',' && d.buf[p+1] > ' ' {
+		d.pos = p + 1
+		return true
+	}
+	return false
+}
+
+// nextSpaced is next for every form but the one comma consumes.
 func (d *decoder) nextSpaced(closing byte, what string) (bool, error) {
 	d.space()
 	if d.pos < len(d.buf) {
@@ -431,22 +439,24 @@ func (d *decoder) stringMap(col *[]field, reason string) (bool, error) {
 	fields := *col
 	defer func() { *col = fields }()
 	for more := d.more('}'); more; {
-		name, value, ok := d.pair()
-		if !ok {
-			var err error
-			if name, err = d.key(); err != nil {
+		if name, value, ok := d.pair(); ok {
+			fields = append(fields, field{name, value})
+		} else {
+			name, err := d.key()
+			if err != nil {
 				return false, err
 			}
-			value, err = d.stringOrNull(reason)
+			value, err := d.stringOrNull(reason)
 			fields = append(fields, field{name, value})
 			if err != nil {
 				return false, err
 			}
-		} else {
-			fields = append(fields, field{name, value})
+		}
+		if d.comma() {
+			continue
 		}
 		var err error
-		if more, err = d.next('}', "an object"); err != nil {
+		if more, err = d.nextSpaced('}', "an object"); err != nil {
 			return false, err
 		}
 	}
@@ -469,19 +479,31 @@ func (d *decoder) arrayMap(col *[]field, reason string) (bool, error) {
 		if d.pos < len(d.buf) && d.buf[d.pos] == '[' {
 			d.pos++
 			for more := d.more(']'); more; {
-				value, err := d.stringOrNull(reason)
+				var value string
+				var err error
+				if d.pos < len(d.buf) && d.buf[d.pos] == '"' {
+					value, err = d.str()
+				} else {
+					value, err = d.stringOrNull(reason)
+				}
 				if err != nil {
 					return false, err
 				}
 				fields = append(fields, field{name, value})
-				if more, err = d.next(']', "an array"); err != nil {
+				if d.comma() {
+					continue
+				}
+				if more, err = d.nextSpaced(']', "an array"); err != nil {
 					return false, err
 				}
 			}
 		} else if !d.literal("null") {
 			return false, d.typeError(reason)
 		}
-		if more, err = d.next('}', "an object"); err != nil {
+		if d.comma() {
+			continue
+		}
+		if more, err = d.nextSpaced('}', "an object"); err != nil {
 			return false, err
 		}
 	}
