@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/albkit/alb/albtest"
 )
 
@@ -616,5 +618,74 @@ func BenchmarkDecode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// scanStringBytewise is scanString one byte at a time.
+func scanStringBytewise(b []byte, i int) int {
+	for i < len(b) && !strStop[b[i]] {
+		i++
+	}
+	return i
+}
+
+// TestScanStringEveryPosition puts each byte that stops a string scan, and
+// bytes on either side of the stopping ranges, at every position of the
+// first three words, with the scan starting at every offset of a word.
+func TestScanStringEveryPosition(t *testing.T) {
+	probes := []byte{'"', '\\', 0x00, 0x01, 0x1f, 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff}
+	for n := 0; n <= 24; n++ {
+		for at := 0; at < n; at++ {
+			for _, c := range probes {
+				b := []byte(strings.Repeat("a", n))
+				b[at] = c
+				for from := 0; from <= min(n, 8); from++ {
+					if got, want := scanString(b, from), scanStringBytewise(b, from); got != want {
+						t.Fatalf("scanString(%q, %d) = %d, want %d", b, from, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// stopEvents returns events whose "path" holds a byte that ends the fast
+// scan (the closing quote, an escape, a control character, or the end of
+// the payload) at every position of the first three words of the string,
+// and strings with two escapes some bytes apart, so that every length of a
+// run copied between them is taken.
+func stopEvents() []string {
+	const prefix = `{"path":"`
+	var events []string
+	for n := 0; n <= 24; n++ {
+		s := strings.Repeat("p", n)
+		events = append(events,
+			prefix+s+`"}`,
+			prefix+s+`\"`+s+`"}`,
+			prefix+s+`\u00e9`+s+`\n"}`,
+			prefix+s+"\x1f"+s+`"}`,
+			prefix+s+`\`+`"}`, // an escaped quote, then the string is unterminated
+			prefix+s,
+			prefix+s+`\`,
+			`{"headers":{"`+s+`":"`+s+`\\`+s+`","a`+s+`\"":"`+s+`"}}`,
+			`{"multiValueHeaders":{"`+s+`":["`+s+`","\t`+s+`"],"b":["`+s+`\/"]}}`,
+		)
+	}
+	return events
+}
+
+// TestDecodeStringStops decodes stopEvents and compares with encoding/json.
+func TestDecodeStringStops(t *testing.T) {
+	for _, event := range stopEvents() {
+		var r request
+		err := decodeEvent([]byte(event), &r)
+		var ev events.ALBTargetGroupRequest
+		oracleErr := json.Unmarshal([]byte(event), &ev)
+		if (err == nil) != (oracleErr == nil) {
+			t.Fatalf("decodeEvent(%q) = %v, encoding/json says %v", event, err, oracleErr)
+		}
+		if err == nil {
+			compareWithOracle(t, &r, &ev)
+		}
 	}
 }
