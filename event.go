@@ -540,25 +540,25 @@ var strStop = [256]bool{
 	0x18: true, 0x19: true, 0x1A: true, 0x1B: true, 0x1C: true, 0x1D: true, 0x1E: true, 0x1F: true,
 }
 
-// The constants of the word-at-a-time scans: a byte of ones, and of high
-// bits, in each of the eight bytes of a word.
+// The constants of the word-at-a-time scans: a one, and a high bit, in each
+// of the eight bytes of a word.
 const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
+	wordOnes  = 0x0101010101010101
+	wordHighs = 0x8080808080808080
 )
 
 // stops returns the high bit of each byte of w, eight bytes read little
 // endian, that strStop marks, and clears every other bit. A byte that is '"'
 // or '\\' becomes zero after an XOR, and the classic "has a byte below n"
-// test, (x - n*ones) &^ x & highs, flags zero bytes and control characters
-// alike. The XORs leave the high bits as they are, so the three tests share
-// their &^ w. The lowest flagged byte is always a true one (a borrow only
-// runs upwards), so the first stop is exact; bytes above it may be flagged
-// wrongly.
+// test, (x - n*wordOnes) &^ x & wordHighs, flags zero bytes and control
+// characters alike. The XORs leave the high bits as they are, so the three
+// tests share one &^ w. The lowest flagged byte is always a true one (a
+// borrow only runs upwards), so the first stop is exact; bytes above it may
+// be flagged wrongly.
 func stops(w uint64) uint64 {
-	quote := w ^ (ones * '"')
-	backslash := w ^ (ones * '\\')
-	return ((quote - ones) | (backslash - ones) | (w - ones*0x20)) &^ w & highs
+	quote := w ^ (wordOnes * '"')
+	backslash := w ^ (wordOnes * '\\')
+	return ((quote - wordOnes) | (backslash - wordOnes) | (w - wordOnes*0x20)) &^ w & wordHighs
 }
 
 // scanWords returns the index of the first byte at or after i that strStop
