@@ -472,42 +472,48 @@ func (d *decoder) arrayMap(col *[]field, reason string) (bool, error) {
 	fields := *col
 	defer func() { *col = fields }()
 	for more := d.more('}'); more; {
-		name, err := d.key()
-		if err != nil {
+		if name, value, ok := d.arrayPair(); ok {
+			fields = append(fields, field{name, value})
+		} else if err := d.arrayMember(&fields, reason); err != nil {
 			return false, err
-		}
-		if d.pos < len(d.buf) && d.buf[d.pos] == '[' {
-			d.pos++
-			for more := d.more(']'); more; {
-				var value string
-				var err error
-				if d.pos < len(d.buf) && d.buf[d.pos] == '"' {
-					value, err = d.str()
-				} else {
-					value, err = d.stringOrNull(reason)
-				}
-				if err != nil {
-					return false, err
-				}
-				fields = append(fields, field{name, value})
-				if d.comma() {
-					continue
-				}
-				if more, err = d.nextSpaced(']', "an array"); err != nil {
-					return false, err
-				}
-			}
-		} else if !d.literal("null") {
-			return false, d.typeError(reason)
 		}
 		if d.comma() {
 			continue
 		}
+		var err error
 		if more, err = d.nextSpaced('}', "an object"); err != nil {
 			return false, err
 		}
 	}
 	return true, nil
+}
+
+// arrayMember is arrayMap's general path: it decodes a member whose value
+// is an array of strings, or null, appending one field per element to
+// fields.
+func (d *decoder) arrayMember(fields *[]field, reason string) error {
+	name, err := d.key()
+	if err != nil {
+		return err
+	}
+	if d.literal("null") {
+		return nil
+	}
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '[' {
+		return d.typeError(reason)
+	}
+	d.pos++
+	for more := d.more(']'); more; {
+		value, err := d.stringOrNull(reason)
+		if err != nil {
+			return err
+		}
+		*fields = append(*fields, field{name, value})
+		if more, err = d.next(']', "an array"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // requestContext decodes {"elb": {"targetGroupArn": "..."}}, skipping
@@ -605,24 +611,45 @@ func (d *decoder) str() (string, error) {
 // pair decodes a member of the compact form "name":"value" whose strings
 // hold no escapes, which is how the ALB sends most headers and query
 // parameters, in one pass, leaving the cursor after the value. Given any
-// other form it reports false and leaves the cursor where it was, for key
-// and stringOrNull to decode the member.
+// other form (escapes, white space, null) it reports false and leaves the
+// cursor where it was, for the general path to decode the member.
 func (d *decoder) pair() (name, value string, ok bool) {
 	buf := d.buf
 	p := d.pos
 	if p >= len(buf) || buf[p] != '"' {
 		return "", "", false
 	}
-	i := scanWords(buf, p+1)
+	i := scanWords(buf, p+1) // the name's closing quote, if anything
 	if i+2 >= len(buf) || buf[i] != '"' || buf[i+1] != ':' || buf[i+2] != '"' {
 		return "", "", false
 	}
-	j := scanWords(buf, i+3)
+	j := scanWords(buf, i+3) // the value's closing quote, if anything
 	if j >= len(buf) || buf[j] != '"' {
 		return "", "", false
 	}
 	d.pos = j + 1
 	return view(buf[p+1 : i]), view(buf[i+3 : j]), true
+}
+
+// arrayPair is pair for the multi-value form of a member with one value,
+// "name":["value"]. It is pair written again rather than pair with a flag,
+// which would cost pair's callers the tests of the flag.
+func (d *decoder) arrayPair() (name, value string, ok bool) {
+	buf := d.buf
+	p := d.pos
+	if p >= len(buf) || buf[p] != '"' {
+		return "", "", false
+	}
+	i := scanWords(buf, p+1) // the name's closing quote, if anything
+	if i+3 >= len(buf) || buf[i] != '"' || buf[i+1] != ':' || buf[i+2] != '[' || buf[i+3] != '"' {
+		return "", "", false
+	}
+	j := scanWords(buf, i+4) // the value's closing quote, if anything
+	if j+1 >= len(buf) || buf[j] != '"' || buf[j+1] != ']' {
+		return "", "", false
+	}
+	d.pos = j + 2
+	return view(buf[p+1 : i]), view(buf[i+4 : j]), true
 }
 
 // strEscaped finishes a string from i, the first byte the fast scan stopped
