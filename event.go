@@ -429,9 +429,9 @@ func (d *decoder) object(reason string) (bool, error) {
 }
 
 // stringMap decodes an object of strings (or null) into col, one field per
-// member. It reports whether the value was an object. It is members with
-// the member's work written in its loop, which the headers of every event
-// go through.
+// member. It reports whether the value was an object. Every event's headers
+// go through it: it is members written out, without a call per member for
+// the closure, and compact members take one call, to pair.
 func (d *decoder) stringMap(col *[]field, reason string) (bool, error) {
 	if ok, err := d.object(reason); !ok {
 		return false, err
@@ -441,16 +441,8 @@ func (d *decoder) stringMap(col *[]field, reason string) (bool, error) {
 	for more := d.more('}'); more; {
 		if name, value, ok := d.pair(); ok {
 			fields = append(fields, field{name, value})
-		} else {
-			name, err := d.key()
-			if err != nil {
-				return false, err
-			}
-			value, err := d.stringOrNull(reason)
-			fields = append(fields, field{name, value})
-			if err != nil {
-				return false, err
-			}
+		} else if err := d.stringMember(&fields, reason); err != nil {
+			return false, err
 		}
 		if d.comma() {
 			continue
@@ -463,8 +455,21 @@ func (d *decoder) stringMap(col *[]field, reason string) (bool, error) {
 	return true, nil
 }
 
+// stringMember is stringMap's general path: it decodes a member whose value
+// is a string, or null, and appends its field to fields.
+func (d *decoder) stringMember(fields *[]field, reason string) error {
+	name, err := d.key()
+	if err != nil {
+		return err
+	}
+	value, err := d.stringOrNull(reason)
+	*fields = append(*fields, field{name, value})
+	return err
+}
+
 // arrayMap decodes an object of string arrays (or null) into col, one field
 // per array element, in order. It reports whether the value was an object.
+// It is written as stringMap is, with arrayPair for compact members.
 func (d *decoder) arrayMap(col *[]field, reason string) (bool, error) {
 	if ok, err := d.object(reason); !ok {
 		return false, err
