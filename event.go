@@ -376,8 +376,17 @@ func (d *decoder) fail(reason string) error {
 	return &EventError{Offset: d.pos, Reason: reason}
 }
 
-// space skips JSON white space.
+// space skips JSON white space. Events are compact JSON, so the first test,
+// which is inlined, usually finds none.
 func (d *decoder) space() {
+	if d.pos < len(d.buf) && d.buf[d.pos] > ' ' {
+		return
+	}
+	d.spaceRun()
+}
+
+// spaceRun is the loop of space.
+func (d *decoder) spaceRun() {
 	for d.pos < len(d.buf) {
 		switch d.buf[d.pos] {
 		case ' ', '\n', '\t', '\r':
@@ -412,6 +421,24 @@ func (d *decoder) more(closing byte) bool {
 // next is called after a member. It consumes the ',' before another member
 // (and reports true) or the closing byte (and reports false).
 func (d *decoder) next(closing byte, what string) (bool, error) {
+	if d.comma() {
+		return true, nil
+	}
+	return d.nextSpaced(closing, what)
+}
+
+// comma consumes a ',' that no white space follows or precedes, the compact
+// form of next's common case, and reports whether it did. It is inlined.
+func (d *decoder) comma() bool {
+	if p := d.pos; p+1 < len(d.buf) && d.buf[p] == ',' && d.buf[p+1] > ' ' {
+		d.pos = p + 1
+		return true
+	}
+	return false
+}
+
+// nextSpaced is next for every form but the one comma consumes.
+func (d *decoder) nextSpaced(closing byte, what string) (bool, error) {
 	d.space()
 	if d.pos < len(d.buf) {
 		switch d.buf[d.pos] {
@@ -436,6 +463,11 @@ func (d *decoder) key() (string, error) {
 	k, err := d.str()
 	if err != nil {
 		return "", err
+	}
+	// The compact form, "key":value, takes one test.
+	if p := d.pos; p+1 < len(d.buf) && d.buf[p] == ':' && d.buf[p+1] > ' ' {
+		d.pos = p + 1
+		return k, nil
 	}
 	d.space()
 	if d.pos >= len(d.buf) || d.buf[d.pos] != ':' {
@@ -516,39 +548,111 @@ func (d *decoder) members(reason string, member func(key string) error) (bool, e
 	return true, nil
 }
 
+// object consumes the '{' that opens an object, or null. It reports whether
+// the value is an object, whose members follow, and fails with reason, as
+// members does, when it is neither.
+func (d *decoder) object(reason string) (bool, error) {
+	if d.pos < len(d.buf) && d.buf[d.pos] == '{' {
+		d.pos++
+		return true, nil
+	}
+	if d.literal("null") {
+		return false, nil
+	}
+	return false, d.typeError(reason)
+}
+
 // stringMap decodes an object of strings (or null) into col, one field per
-// member. It reports whether the value was an object.
+// member. It reports whether the value was an object. Every event's headers
+// go through it: it is members written out, without a call per member for
+// the closure, and compact members take one call, to pair.
 func (d *decoder) stringMap(col *[]field, reason string) (bool, error) {
-	return d.members(reason, func(name string) error {
-		value, err := d.stringOrNull(reason)
-		*col = append(*col, field{name, value})
+	if ok, err := d.object(reason); !ok {
+		return false, err
+	}
+	fields := *col
+	defer func() { *col = fields }()
+	for more := d.more('}'); more; {
+		if name, value, ok := d.pair(); ok {
+			fields = append(fields, field{name, value})
+		} else if err := d.stringMember(&fields, reason); err != nil {
+			return false, err
+		}
+		if d.comma() {
+			continue
+		}
+		var err error
+		if more, err = d.nextSpaced('}', "an object"); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// stringMember is stringMap's general path: it decodes a member whose value
+// is a string, or null, and appends its field to fields.
+func (d *decoder) stringMember(fields *[]field, reason string) error {
+	name, err := d.key()
+	if err != nil {
 		return err
-	})
+	}
+	value, err := d.stringOrNull(reason)
+	*fields = append(*fields, field{name, value})
+	return err
 }
 
 // arrayMap decodes an object of string arrays (or null) into col, one field
 // per array element, in order. It reports whether the value was an object.
+// It is written as stringMap is, with arrayPair for compact members.
 func (d *decoder) arrayMap(col *[]field, reason string) (bool, error) {
-	return d.members(reason, func(name string) error {
-		if d.literal("null") {
-			return nil
+	if ok, err := d.object(reason); !ok {
+		return false, err
+	}
+	fields := *col
+	defer func() { *col = fields }()
+	for more := d.more('}'); more; {
+		if name, value, ok := d.arrayPair(); ok {
+			fields = append(fields, field{name, value})
+		} else if err := d.arrayMember(&fields, reason); err != nil {
+			return false, err
 		}
-		if d.pos >= len(d.buf) || d.buf[d.pos] != '[' {
-			return d.typeError(reason)
+		if d.comma() {
+			continue
 		}
-		d.pos++
-		for more := d.more(']'); more; {
-			value, err := d.stringOrNull(reason)
-			if err != nil {
-				return err
-			}
-			*col = append(*col, field{name, value})
-			if more, err = d.next(']', "an array"); err != nil {
-				return err
-			}
+		var err error
+		if more, err = d.nextSpaced('}', "an object"); err != nil {
+			return false, err
 		}
+	}
+	return true, nil
+}
+
+// arrayMember is arrayMap's general path: it decodes a member whose value
+// is an array of strings, or null, appending one field per element to
+// fields.
+func (d *decoder) arrayMember(fields *[]field, reason string) error {
+	name, err := d.key()
+	if err != nil {
+		return err
+	}
+	if d.literal("null") {
 		return nil
-	})
+	}
+	if d.pos >= len(d.buf) || d.buf[d.pos] != '[' {
+		return d.typeError(reason)
+	}
+	d.pos++
+	for more := d.more(']'); more; {
+		value, err := d.stringOrNull(reason)
+		if err != nil {
+			return err
+		}
+		*fields = append(*fields, field{name, value})
+		if more, err = d.next(']', "an array"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // requestContext decodes {"elb": {"targetGroupArn": "..."}}, skipping
@@ -581,25 +685,49 @@ var strStop = [256]bool{
 	0x18: true, 0x19: true, 0x1A: true, 0x1B: true, 0x1C: true, 0x1D: true, 0x1E: true, 0x1F: true,
 }
 
-// scanString returns the index of the first byte at or after i that strStop
-// marks, or len(b). It tests eight bytes at a time: in each word, a byte that
-// is '"' or '\\' becomes zero after an XOR, and the classic "has a byte
-// below n" test flags zero bytes and control characters alike. The lowest
-// flagged byte is always a true one (a borrow only runs upwards), so the
-// first stop is exact.
-func scanString(b []byte, i int) int {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
-		q := w ^ (ones * '"')
-		s := w ^ (ones * '\\')
-		if m := ((q-ones)&^q | (s-ones)&^s | (w-ones*0x20)&^w) & highs; m != 0 {
+// The constants of the word-at-a-time scans: a one, and a high bit, in each
+// of the eight bytes of a word.
+const (
+	wordOnes  = 0x0101010101010101
+	wordHighs = 0x8080808080808080
+)
+
+// stops returns the high bit of each byte of w, eight bytes read little
+// endian, that strStop marks, and clears every other bit. A byte that is '"'
+// or '\\' becomes zero after an XOR, and the classic "has a byte below n"
+// test, (x - n*wordOnes) &^ x & wordHighs, flags zero bytes and control
+// characters alike. The XORs leave the high bits as they are, so the three
+// tests share one &^ w. The lowest flagged byte is always a true one (a
+// borrow only runs upwards), so the first stop is exact; bytes above it may
+// be flagged wrongly.
+func stops(w uint64) uint64 {
+	quote := w ^ (wordOnes * '"')
+	backslash := w ^ (wordOnes * '\\')
+	return ((quote - wordOnes) | (backslash - wordOnes) | (w - wordOnes*0x20)) &^ w & wordHighs
+}
+
+// scanWords returns the index of the first byte at or after i that strStop
+// marks, looking eight bytes at a time with stops while eight bytes are
+// left; when fewer are left before a stop is found, it returns where they
+// start, which may or may not be a stop (scanString goes on from there). i
+// must not be negative. It is small enough to be inlined, and compiles
+// without bounds checks.
+func scanWords(b []byte, i int) int {
+	if i < 0 {
+		return i
+	}
+	for ; i <= len(b)-8; i += 8 {
+		if m := stops(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
+	return i
+}
+
+// scanString returns the index of the first byte at or after i that strStop
+// marks, or len(b). i must not be negative.
+func scanString(b []byte, i int) int {
+	i = scanWords(b, i)
 	for i < len(b) && !strStop[b[i]] {
 		i++
 	}
@@ -611,12 +739,56 @@ func scanString(b []byte, i int) int {
 func (d *decoder) str() (string, error) {
 	buf := d.buf
 	start := d.pos + 1
-	i := scanString(buf, start)
+	i := scanWords(buf, start)
 	if i < len(buf) && buf[i] == '"' {
 		d.pos = i + 1
 		return view(buf[start:i]), nil
 	}
-	return d.strEscaped(start, i)
+	return d.strEscaped(start, scanString(buf, i))
+}
+
+// pair decodes a member of the compact form "name":"value" whose strings
+// hold no escapes, which is how the ALB sends most headers and query
+// parameters, in one pass, leaving the cursor after the value. Given any
+// other form (escapes, white space, null) it reports false and leaves the
+// cursor where it was, for the general path to decode the member.
+func (d *decoder) pair() (name, value string, ok bool) {
+	buf := d.buf
+	p := d.pos
+	if p >= len(buf) || buf[p] != '"' {
+		return "", "", false
+	}
+	i := scanWords(buf, p+1) // the name's closing quote, if anything
+	if i+2 >= len(buf) || buf[i] != '"' || buf[i+1] != ':' || buf[i+2] != '"' {
+		return "", "", false
+	}
+	j := scanWords(buf, i+3) // the value's closing quote, if anything
+	if j >= len(buf) || buf[j] != '"' {
+		return "", "", false
+	}
+	d.pos = j + 1
+	return view(buf[p+1 : i]), view(buf[i+3 : j]), true
+}
+
+// arrayPair is pair for the multi-value form of a member with one value,
+// "name":["value"]. It is pair written again rather than pair with a flag,
+// which would cost pair's callers the tests of the flag.
+func (d *decoder) arrayPair() (name, value string, ok bool) {
+	buf := d.buf
+	p := d.pos
+	if p >= len(buf) || buf[p] != '"' {
+		return "", "", false
+	}
+	i := scanWords(buf, p+1) // the name's closing quote, if anything
+	if i+3 >= len(buf) || buf[i] != '"' || buf[i+1] != ':' || buf[i+2] != '[' || buf[i+3] != '"' {
+		return "", "", false
+	}
+	j := scanWords(buf, i+4) // the value's closing quote, if anything
+	if j+1 >= len(buf) || buf[j] != '"' || buf[j+1] != ']' {
+		return "", "", false
+	}
+	d.pos = j + 2
+	return view(buf[p+1 : i]), view(buf[i+4 : j]), true
 }
 
 // strEscaped finishes a string from i, the first byte the fast scan stopped
@@ -639,10 +811,24 @@ func (d *decoder) strEscaped(start, i int) (string, error) {
 			d.pos = i
 			return "", d.fail("control character in a string")
 		case c != '\\':
-			// Copy the run of ordinary bytes up to the next stop.
-			j := scanString(buf, i+1)
-			w += copy(buf[w:], buf[i:j])
-			i = j
+			// Copy the run of ordinary bytes up to the next stop: whole
+			// words while they hold none, then the bytes before the stop.
+			// A word is read before it is written, and w < i, so nothing
+			// is written over a byte not yet read.
+			buf[w] = c
+			w, i = w+1, i+1
+			for i <= len(buf)-8 {
+				x := binary.LittleEndian.Uint64(buf[i:])
+				if m := stops(x); m != 0 {
+					for end := i + bits.TrailingZeros64(m)/8; i < end; i++ {
+						buf[w] = buf[i]
+						w++
+					}
+					break
+				}
+				binary.LittleEndian.PutUint64(buf[w:], x)
+				w, i = w+8, i+8
+			}
 			continue
 		}
 		if i+1 >= len(buf) {

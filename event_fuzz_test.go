@@ -41,6 +41,9 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add(browserEvent(false))
 	f.Add(browserEvent(true))
+	for _, event := range stopEvents() {
+		f.Add([]byte(event))
+	}
 	f.Fuzz(func(t *testing.T, event []byte) {
 		var r request
 		err := decodeEvent(bytes.Clone(event), &r)

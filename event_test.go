@@ -5,6 +5,10 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/albkit/alb/albtest"
 )
 
 // recordedEventTests says, for each recorded request event, what the
@@ -535,8 +539,48 @@ var decodeBenchCases = []struct {
 }{
 	{"case=browser/mode=single", func() []byte { return browserEvent(false) }},
 	{"case=browser/mode=multi", func() []byte { return browserEvent(true) }},
+	{"case=bench-session/mode=single", func() []byte { return benchSessionEvent(false) }},
+	{"case=bench-session/mode=multi", func() []byte { return benchSessionEvent(true) }},
 	{"case=recorded/mode=multi", func() []byte { return bytesClone(mustRead("lambda-request-handler_alb-multi-header-event.json")) }},
 	{"case=recorded-base64/mode=single", func() []byte { return bytesClone(mustRead("aws-lambda-dotnet_values-put-binary-alb-request.json")) }},
+}
+
+// benchSessionHeaders are the headers of the bench module's workloads
+// (bench/workload.go): with the host albtest.NewRequest adds and the four
+// the ALB adds, 24 header lines.
+var benchSessionHeaders = [][2]string{
+	{"accept", "application/json, text/plain, */*"},
+	{"accept-encoding", "gzip, deflate, br, zstd"},
+	{"accept-language", "fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7"},
+	{"cache-control", "no-cache"},
+	{"cookie", "_ga=GA1.1.1234567890.1736000000; consent=analytics%3Ano; session=8f14e45fceea167a5a36dedd4bea2543"},
+	{"pragma", "no-cache"},
+	{"priority", "u=1, i"},
+	{"referer", "https://example.com/shop/cart"},
+	{"sec-ch-ua", `"Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"`},
+	{"sec-ch-ua-mobile", "?0"},
+	{"sec-ch-ua-platform", `"macOS"`},
+	{"sec-fetch-dest", "empty"},
+	{"sec-fetch-mode", "cors"},
+	{"sec-fetch-site", "same-origin"},
+	{"user-agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"},
+	{"x-requested-with", "XMLHttpRequest"},
+	{"dnt", "1"},
+	{"connection", "keep-alive"},
+	{"origin", "https://example.com"},
+}
+
+// benchSessionEvent returns the event of the bench module's session
+// workload (GET /session), built by albtest.NewRequest as the bench builds it.
+func benchSessionEvent(multiValue bool) []byte {
+	var opts []albtest.Option
+	for _, h := range benchSessionHeaders {
+		opts = append(opts, albtest.WithHeader(h[0], h[1]))
+	}
+	if multiValue {
+		opts = append(opts, albtest.WithMultiValue())
+	}
+	return albtest.NewRequest("GET", "/session", opts...).Event()
 }
 
 func TestDecodeAllocs(t *testing.T) {
@@ -574,5 +618,74 @@ func BenchmarkDecode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// scanStringBytewise is scanString one byte at a time.
+func scanStringBytewise(b []byte, i int) int {
+	for i < len(b) && !strStop[b[i]] {
+		i++
+	}
+	return i
+}
+
+// TestScanStringEveryPosition puts each byte that stops a string scan, and
+// bytes on either side of the stopping ranges, at every position of the
+// first three words, with the scan starting at every offset of a word.
+func TestScanStringEveryPosition(t *testing.T) {
+	probes := []byte{'"', '\\', 0x00, 0x01, 0x1f, 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff}
+	for n := 0; n <= 24; n++ {
+		for at := 0; at < n; at++ {
+			for _, c := range probes {
+				b := []byte(strings.Repeat("a", n))
+				b[at] = c
+				for from := 0; from <= min(n, 8); from++ {
+					if got, want := scanString(b, from), scanStringBytewise(b, from); got != want {
+						t.Fatalf("scanString(%q, %d) = %d, want %d", b, from, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// stopEvents returns events whose "path" holds a byte that ends the fast
+// scan (the closing quote, an escape, a control character, or the end of
+// the payload) at every position of the first three words of the string,
+// and strings with two escapes some bytes apart, so that every length of a
+// run copied between them is taken.
+func stopEvents() []string {
+	const prefix = `{"path":"`
+	var events []string
+	for n := 0; n <= 24; n++ {
+		s := strings.Repeat("p", n)
+		events = append(events,
+			prefix+s+`"}`,
+			prefix+s+`\"`+s+`"}`,
+			prefix+s+`\u00e9`+s+`\n"}`,
+			prefix+s+"\x1f"+s+`"}`,
+			prefix+s+`\`+`"}`, // an escaped quote, then the string is unterminated
+			prefix+s,
+			prefix+s+`\`,
+			`{"headers":{"`+s+`":"`+s+`\\`+s+`","a`+s+`\"":"`+s+`"}}`,
+			`{"multiValueHeaders":{"`+s+`":["`+s+`","\t`+s+`"],"b":["`+s+`\/"]}}`,
+		)
+	}
+	return events
+}
+
+// TestDecodeStringStops decodes stopEvents and compares with encoding/json.
+func TestDecodeStringStops(t *testing.T) {
+	for _, event := range stopEvents() {
+		var r request
+		err := decodeEvent([]byte(event), &r)
+		var ev events.ALBTargetGroupRequest
+		oracleErr := json.Unmarshal([]byte(event), &ev)
+		if (err == nil) != (oracleErr == nil) {
+			t.Fatalf("decodeEvent(%q) = %v, encoding/json says %v", event, err, oracleErr)
+		}
+		if err == nil {
+			compareWithOracle(t, &r, &ev)
+		}
 	}
 }
