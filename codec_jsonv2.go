@@ -38,10 +38,13 @@ import (
 // unlike JSON v2's default, it does not track the member names of the
 // objects it writes to refuse a duplicate: a map's keys and a struct's
 // fields are unique already, and the tracking costs a few percent of a
-// small response. It writes a map[string]string or map[string]any, at any
-// depth, without JSON v2's reflection per entry, and so ignores a ",string"
-// option on such a map field, as encoding/json does, where JSON v2 refuses
-// it.
+// small response. When the type of the value marshaled holds a
+// map[string]string or a map[string]any, at any depth (a field, an element,
+// a map value), every such map in the value is written without JSON v2's
+// reflection per entry, and a ",string" option on such a map field is
+// ignored, as encoding/json ignores it, where JSON v2 refuses it. A value
+// whose maps are all behind interfaces, such as a []any, is written by
+// JSON v2 alone, which refuses the option.
 //
 // The README's JSON section lists the differences in a table, and
 // TestJSONv2Differential shows each on sample bodies.

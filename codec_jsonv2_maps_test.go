@@ -177,6 +177,12 @@ func TestJSONv2MapMarshalers(t *testing.T) {
 	if got, err := (JSONv2{}).AppendMarshal(nil, stringOpt); err != nil || string(got) != `{"M":{"a":"2","b":"1"}}` {
 		t.Errorf(`",string" on a map field: %s %v, want {"M":{"a":"2","b":"1"}} as encoding/json writes`, got, err)
 	}
+	// Behind an interface only, the map is JSON v2's to write, as the doc
+	// comment says, and JSON v2 refuses the option.
+	marshalBoth(t, `",string" behind an interface`, []any{stringOpt})
+	if _, err := (JSONv2{}).AppendMarshal(nil, []any{stringOpt}); err == nil {
+		t.Error(`",string" on a map field behind an interface: no error, want JSON v2's refusal`)
+	}
 	// The encoders are pooled: one that failed half-way must not leave
 	// anything to the next call.
 	marshalBoth(t, "after a failure", map[string]any{"a": 1, "b": map[string]string{"c": "d"}})
