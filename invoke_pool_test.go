@@ -20,8 +20,8 @@ import (
 type keepingHandler struct{ records *[][]string }
 
 func (h keepingHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h keepingHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h keepingHandler) WithGroup(string) slog.Handler           { return h }
+func (h keepingHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h keepingHandler) WithGroup(string) slog.Handler            { return h }
 func (h keepingHandler) Handle(_ context.Context, r slog.Record) error {
 	var vs []string
 	r.Attrs(func(a slog.Attr) bool {
