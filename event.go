@@ -192,12 +192,17 @@ func (r *request) moveOut(b []byte, s *string) []byte {
 func (r *request) detach() {
 	n := 0
 	for _, f := range r.headers {
-		n += len(f.name) + len(f.value)
+		if r.pooled(f.name) {
+			n += len(f.name)
+		}
+		if r.pooled(f.value) {
+			n += len(f.value)
+		}
 	}
 	if r.pooled(r.body) {
 		n += len(r.body)
 	}
-	b := make([]byte, 0, n)
+	b := make([]byte, 0, n) // no allocation when nothing is pooled
 	r.headers = slices.Clone(r.headers)
 	for i := range r.headers {
 		b = r.moveOut(b, &r.headers[i].name)

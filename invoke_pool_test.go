@@ -191,3 +191,30 @@ func filler(multi bool, s string) string {
 	}
 	return `"` + s + `"`
 }
+
+// TestCopyAllocatesForPooledDataOnly: Copy moves what the request holds
+// in the pooled buffer to one block; a request that holds nothing there
+// (from ServeEvent, or an event over poolLimit) needs no block, and so
+// costs one allocation fewer.
+func TestCopyAllocatesForPooledDataOnly(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("allocation counts are not meaningful under -race or -short")
+	}
+	var counts []float64
+	r := New()
+	r.GET("/c", func(c *Context) error {
+		counts = append(counts, testing.AllocsPerRun(20, func() { _ = c.Copy() }))
+		return c.NoContent(http.StatusNoContent)
+	})
+	headers := [][2]string{{"x-a", "1"}, {"x-b", "2"}}
+	if _, err := r.Invoke(context.Background(), testEventJSON("GET", "/c", headers, nil, false)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.ServeEvent(context.Background(), events.ALBTargetGroupRequest{HTTPMethod: "GET", Path: "/c",
+		Headers: map[string]string{"x-a": "1", "x-b": "2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != 2 || counts[1] != counts[0]-1 {
+		t.Errorf("Copy allocations: pooled event, typed event = %v; want the second one fewer", counts)
+	}
+}
