@@ -67,6 +67,7 @@ type dtFormatMap struct {
 
 // dtStringAny has a ",string" option on an interface field beside a map.
 type dtStringAny struct {
+	//lint:ignore SA5008 the misuse is what this checks
 	A any               `json:"a,string"`
 	M map[string]string `json:"m"`
 }
