@@ -38,10 +38,13 @@ import (
 // unlike JSON v2's default, it does not track the member names of the
 // objects it writes to refuse a duplicate: a map's keys and a struct's
 // fields are unique already, and the tracking costs a few percent of a
-// small response. It writes a map[string]string or map[string]any, at any
-// depth, without JSON v2's reflection per entry, and so ignores a ",string"
-// option on such a map field, as encoding/json does, where JSON v2 refuses
-// it.
+// small response. When the type of the value marshaled holds a
+// map[string]string or a map[string]any, at any depth (a field, an element,
+// a map value), every such map in the value is written without JSON v2's
+// reflection per entry, and a ",string" option on such a map field is
+// ignored, as encoding/json ignores it, where JSON v2 refuses it. A value
+// whose maps are all behind interfaces, such as a []any, is written by
+// JSON v2 alone, which refuses the option.
 //
 // The README's JSON section lists the differences in a table, and
 // TestJSONv2Differential shows each on sample bodies.
@@ -105,8 +108,6 @@ func (JSONv2) AppendMarshal(dst []byte, v any) ([]byte, error) {
 	return out, nil
 }
 
-// Unmarshal decodes data into v, rejecting members v has no field for
-// when strict is set.
 // jsonv2MapOpts is jsonv2MarshalOpts with jsonv2MapMarshalers, for values
 // that hold a map[string]string or a map[string]any below the top level.
 var jsonv2MapOpts = sync.OnceValue(func() []jsonv2Options {
@@ -115,9 +116,10 @@ var jsonv2MapOpts = sync.OnceValue(func() []jsonv2Options {
 
 // mapHolders caches holdsMap's answers by type, and lastHolder the last
 // one, which saves hashing the type when one handler's type is marshaled
-// over and over.
+// over and over. Both hold the same *mapHolder for a type, made once, so
+// that types marshaled in turn do not allocate.
 var (
-	mapHolders sync.Map // reflect.Type -> bool
+	mapHolders sync.Map // reflect.Type -> *mapHolder
 	lastHolder atomic.Pointer[mapHolder]
 )
 
@@ -140,10 +142,11 @@ func holdsMap(t reflect.Type) bool {
 	}
 	v, ok := mapHolders.Load(t)
 	if !ok {
-		v, _ = mapHolders.LoadOrStore(t, typeHoldsMap(t, map[reflect.Type]bool{}, true))
+		v, _ = mapHolders.LoadOrStore(t, &mapHolder{t, typeHoldsMap(t, map[reflect.Type]bool{}, true)})
 	}
-	lastHolder.Store(&mapHolder{t, v.(bool)})
-	return v.(bool)
+	h := v.(*mapHolder)
+	lastHolder.Store(h)
+	return h.holds
 }
 
 var (
@@ -259,6 +262,8 @@ func sortedKeys[V any](m map[string]V, buf []string) []string {
 	return buf
 }
 
+// Unmarshal decodes data into v, rejecting members v has no field for
+// when strict is set.
 func (JSONv2) Unmarshal(data []byte, v any, strict bool) error {
 	opts := jsonv2LenientOpts
 	if strict {

@@ -1,9 +1,11 @@
 package alb
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -57,7 +59,70 @@ type dtMapMarshaler struct{}
 
 func (dtMapMarshaler) MarshalJSON() ([]byte, error) { return []byte(`{"b":1,"a":2}`), nil }
 
+// dtFormatMap has a format option on a map field, which JSONv2's options
+// refuse for any field.
+type dtFormatMap struct {
+	M map[string]string `json:"m,format:emitempty"`
+}
+
+// dtStringAny has a ",string" option on an interface field beside a map.
+type dtStringAny struct {
+	//lint:ignore SA5008 the misuse is what this checks
+	A any               `json:"a,string"`
+	M map[string]string `json:"m"`
+}
+
+type dtUnknown struct {
+	N string         `json:"n"`
+	X map[string]any `json:",unknown"`
+}
+
+type dtInlineStrings struct {
+	N string            `json:"n"`
+	X map[string]string `json:",inline"`
+}
+
+// dtMapTo writes its map through the encoder it is given, with the
+// caller's options.
+type dtMapTo struct{ M map[string]string }
+
+func (d dtMapTo) MarshalJSONTo(enc *jsonv2Encoder) error { return jsonv2MarshalEncode(enc, d.M) }
+
+// dtPtrMarshaler has MarshalJSON on its pointer only: JSON v2 calls it
+// when the value is addressable.
+type dtPtrMarshaler struct{ M map[string]string }
+
+func (d *dtPtrMarshaler) MarshalJSON() ([]byte, error) {
+	return []byte(`{"n":` + strconv.Itoa(len(d.M)) + `}`), nil
+}
+
+// dtText is a struct holding a map that writes itself as text.
+type dtText struct{ M map[string]any }
+
+func (d dtText) MarshalText() ([]byte, error) { return []byte("text" + strconv.Itoa(len(d.M))), nil }
+
+type dtEmbeds struct {
+	dtMapItem
+	*dtMaps
+	Own map[string]any `json:"own"`
+}
+
+type dtHolders struct {
+	D any                 `json:"d"`
+	M map[string]string   `json:"m"`
+	P *map[string]string  `json:"p"`
+	E *map[string]any     `json:"e,omitempty"`
+	T dtText              `json:"t"`
+	R dtPtrMarshaler      `json:"r"`
+	O dtMapTo             `json:"o"`
+	A [1]*dtMapItem       `json:"a"`
+	X map[string][]dtText `json:"x"`
+}
+
 func TestJSONv2MapMarshalers(t *testing.T) {
+	var nilStrings map[string]string
+	cyclic := map[string]any{}
+	cyclic["self"] = cyclic
 	many := map[string]string{}
 	for i := range 40 {
 		many["k"+strconv.Itoa(39-i)] = strings.Repeat("v", i)
@@ -87,6 +152,19 @@ func TestJSONv2MapMarshalers(t *testing.T) {
 		"any of structs":   []any{dtMapItem{Attrs: map[string]string{"b": "1", "a": "2"}}, map[string]any{"m": dtMapMarshaler{}}},
 		"cyclic type":      &dtCycle{Kids: []*dtCycle{{Tags: map[string]string{"b": "", "a": ""}}}},
 		"named map type":   struct{ L dtLabels }{L: dtLabels{"b": "1", "a": "2"}},
+		"format on a map":  dtFormatMap{M: map[string]string{"a": "1"}},
+		"string on an any": dtStringAny{A: map[string]string{"a": "1"}, M: map[string]string{}},
+		"unknown map":      dtUnknown{N: "x", X: map[string]any{"b": map[string]string{"d": "", "c": ""}, "a": 1}},
+		"inline strings":   dtInlineStrings{N: "x", X: map[string]string{"b": "1", "a": "2", "n": "dup"}},
+		"embedded":         dtEmbeds{dtMapItem: dtMapItem{Attrs: map[string]string{"b": "", "a": ""}}, dtMaps: &dtMaps{Labels: map[string]string{"l": ""}}, Own: map[string]any{"z": map[string]any{"y": map[string]string{"x": "", "w": ""}}}},
+		"embedded nil":     dtEmbeds{},
+		"holders":          dtHolders{D: map[string]string{"b": "", "a": ""}, P: &nilStrings, E: &map[string]any{}, T: dtText{M: map[string]any{"a": 1}}, R: dtPtrMarshaler{M: map[string]string{"a": ""}}, O: dtMapTo{M: map[string]string{"b": "", "a": ""}}, A: [1]*dtMapItem{{Attrs: map[string]string{"b": "", "a": ""}}}, X: map[string][]dtText{"k": {{}}}},
+		"holders pointer":  &dtHolders{D: map[string]any{"m": map[string]string{"b": "", "a": ""}}, R: dtPtrMarshaler{M: map[string]string{"a": ""}}},
+		"holders empty":    dtHolders{},
+		"colliding nested": dtMapItem{Attrs: map[string]string{"\xff": "a", "\xfe": "b", "\xef\xbf\xbd": "c"}},
+		"bad value nested": dtMaps{Meta: map[string]any{"a": 1, "b": map[string]any{"ch": make(chan int)}}},
+		"NaN nested":       dtMaps{Meta: map[string]any{"a": math.Inf(1)}},
+		"cyclic value":     dtMaps{Meta: cyclic},
 	}
 	for name, v := range cases {
 		marshalBoth(t, name, v)
@@ -99,6 +177,12 @@ func TestJSONv2MapMarshalers(t *testing.T) {
 	}{M: map[string]string{"b": "1", "a": "2"}}
 	if got, err := (JSONv2{}).AppendMarshal(nil, stringOpt); err != nil || string(got) != `{"M":{"a":"2","b":"1"}}` {
 		t.Errorf(`",string" on a map field: %s %v, want {"M":{"a":"2","b":"1"}} as encoding/json writes`, got, err)
+	}
+	// Behind an interface only, the map is JSON v2's to write, as the doc
+	// comment says, and JSON v2 refuses the option.
+	marshalBoth(t, `",string" behind an interface`, []any{stringOpt})
+	if _, err := (JSONv2{}).AppendMarshal(nil, []any{stringOpt}); err == nil {
+		t.Error(`",string" on a map field behind an interface: no error, want JSON v2's refusal`)
 	}
 	// The encoders are pooled: one that failed half-way must not leave
 	// anything to the next call.
@@ -152,4 +236,81 @@ func FuzzJSONv2MapMarshal(f *testing.F) {
 		marshalBoth(t, "any map", am)
 		marshalBoth(t, "struct", dtMaps{Labels: sm, Meta: am})
 	})
+}
+
+// TestJSONv2MapMarshalersConcurrent marshals values of many types, some
+// holding maps and some not, from many goroutines at once, so that the
+// cache of which types hold maps (and the last type it answered for) is
+// read and replaced all the time: every result must still be JSON v2's.
+func TestJSONv2MapMarshalersConcurrent(t *testing.T) {
+	values := []any{
+		dtMaps{Labels: map[string]string{"b": "", "a": ""}, Meta: map[string]any{"z": map[string]string{"y": "", "x": ""}}},
+		&dtMapItem{Attrs: map[string]string{"b": "", "a": ""}},
+		dtInline{Name: "n", Extra: map[string]any{"b": 1, "a": 2}},
+		struct{ N int }{N: 1},
+		[]map[string]string{{"b": "", "a": ""}},
+		map[string]map[string]any{"y": {"b": 1, "a": 2}},
+		dtHolders{D: map[string]string{"b": "", "a": ""}, M: map[string]string{"d": "", "c": ""}},
+		[]int{1, 2},
+		map[string]string{"b": "", "a": ""},
+		dtMaps{Meta: map[string]any{"ch": make(chan int)}}, // an error half-way
+		&dtCycle{Tags: map[string]string{"b": "", "a": ""}, Kids: []*dtCycle{{}}},
+	}
+	wants := make([]string, len(values))
+	for i, v := range values {
+		b, err := jsonv2Marshal(v, jsonv2MarshalOpts...)
+		if err != nil {
+			b = []byte("error")
+		}
+		wants[i] = string(b)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			dst := make([]byte, 0, 512)
+			for n := range 200 {
+				i := (g + n*(g+1)) % len(values)
+				into := dst
+				if n%2 == 0 {
+					into = nil
+				}
+				b, err := JSONv2{}.AppendMarshal(into, values[i])
+				got := string(b)
+				if err != nil {
+					got = "error"
+				}
+				if got != wants[i] {
+					select {
+					case errs <- fmt.Sprintf("value %d: %s, want %s", i, got, wants[i]):
+					default:
+					}
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// TestJSONv2MapHoldersAllocs: marshaling values of two types in turn,
+// as a handler that answers with a body or an error does, costs no more
+// than one type over and over.
+func TestJSONv2MapHoldersAllocs(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("allocation counts are not meaningful under -race or -short")
+	}
+	a := &dtMapItem{Attrs: map[string]string{"b": "", "a": ""}}
+	b := &struct{ N int }{N: 1}
+	dst := make([]byte, 0, 512)
+	if n := testing.AllocsPerRun(100, func() {
+		_, _ = JSONv2{}.AppendMarshal(dst, a)
+		_, _ = JSONv2{}.AppendMarshal(dst, b)
+	}); n != 0 {
+		t.Errorf("two types in turn, into spare capacity: %v allocations, want 0", n)
+	}
 }

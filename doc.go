@@ -142,11 +142,12 @@
 // that outlive the request.
 //
 // Invoke decodes an event of up to 32 KiB in a buffer pooled with the
-// Context, then moves the path, the query, the target group ARN and the body
-// to one allocation of the request's own, with some room to spare. Request
-// headers, most of an event and mostly unread, stay in the pooled buffer:
+// Context, then moves the path, the query, the target group ARN and a text
+// body to one allocation of the request's own, with some room to spare.
+// Request headers, most of an event and mostly unread, stay in the pooled
+// buffer, and so does a base64 body, which Body decodes to new memory:
 // Header, HeaderValues, Cookie, ClientIP and the other methods that hand out
-// header data copy what they return into that spare room (a new allocation
-// only once it is used up). A larger event is decoded in a private copy of
-// its own.
+// header data, and Event, copy what they return into that spare room (a new
+// allocation only once it is used up). A larger event is decoded in a
+// private copy of its own.
 package alb

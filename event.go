@@ -75,13 +75,15 @@ type request struct {
 
 	cols [numCols][]field // storage for the four collections, reused
 
-	// spare is the free tail of the payload copy's allocation, which
-	// decodePayload leaves beyond the event: len 0, its capacity the room
-	// left. Small strings the request hands out (decoded query values,
-	// cookies) are carved from it by keep, front to back, so each byte is
-	// written once and never again: a carved string stays unchanged for as
-	// long as anything refers to it. It is nil when there is no payload
-	// copy, and never shared between two requests (Context.Copy drops it).
+	// spare is free room in memory of the request's own: the tail of the
+	// allocation own makes, or of a large payload's private copy, or new
+	// room made by tail. It has len 0, its capacity the room left. Small
+	// strings the request hands out (decoded query values, cookies, header
+	// values copied out of the pool by stable) are carved from it by keep,
+	// front to back, so each byte is written once and never again: a
+	// carved string stays unchanged for as long as anything refers to it.
+	// It is nil until a decode or tail makes it, and never shared between
+	// two requests (Context.Copy drops it).
 	spare []byte
 
 	// pool is the buffer small payloads are copied to and decoded in, kept
@@ -190,12 +192,17 @@ func (r *request) moveOut(b []byte, s *string) []byte {
 func (r *request) detach() {
 	n := 0
 	for _, f := range r.headers {
-		n += len(f.name) + len(f.value)
+		if r.pooled(f.name) {
+			n += len(f.name)
+		}
+		if r.pooled(f.value) {
+			n += len(f.value)
+		}
 	}
 	if r.pooled(r.body) {
 		n += len(r.body)
 	}
-	b := make([]byte, 0, n)
+	b := make([]byte, 0, n) // no allocation when nothing is pooled
 	r.headers = slices.Clone(r.headers)
 	for i := range r.headers {
 		b = r.moveOut(b, &r.headers[i].name)
@@ -272,7 +279,7 @@ func (r *request) keep(b []byte) string {
 }
 
 // unescapeQuery is the package's unescapeQuery, with a decoded string
-// carved from the free room of the payload copy when it fits.
+// carved from the request's free room (spare) when it fits.
 func (r *request) unescapeQuery(s string) string {
 	b, changed := appendUnescape(r.spare, s, true) // it grows b to size if need be
 	if !changed {
@@ -1055,8 +1062,9 @@ var errBadBase64 = errors.New("alb: request body is not valid base64")
 
 // decodedBody returns the request body, base64-decoded when the event said
 // so (rule 17: the flag alone decides, never the content type). A text body
-// is returned without copying, as a view of the payload; a base64 body is
-// decoded into a new slice.
+// is returned without copying, as a view of the request's own memory (see
+// own) or of a large payload's private copy; a base64 body is decoded into
+// a new slice.
 func (r *request) decodedBody() ([]byte, error) {
 	if !r.isBase64 {
 		return unsafe.Slice(unsafe.StringData(r.body), len(r.body)), nil

@@ -61,7 +61,7 @@ func budgetRouter() *Router {
 }
 
 // budgetCases are the invocations whose allocations are budgeted: the
-// payload copy and the returned bytes, nothing else.
+// request's own memory (request.own) and the returned bytes, nothing else.
 var budgetCases = []struct {
 	name, path string
 	allocs     float64
