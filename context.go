@@ -56,6 +56,10 @@ type Context struct {
 	rawQueryOK bool
 	form       url.Values // parsed form body, valid when formDone
 	formDone   bool
+	clientIP   string // ClientIP's answer, valid when clientIPOK
+	clientIPOK bool
+	traceRoot  string // the Root of X-Amzn-Trace-Id, valid when traceOK
+	traceOK    bool
 
 	values       []contextValue
 	errorHandled bool // HandleError has run
@@ -84,6 +88,7 @@ func (c *Context) reset() {
 	c.path, c.pathDone = "", false
 	c.rawQuery, c.rawQueryOK = "", false
 	c.form, c.formDone = nil, false
+	c.clientIP, c.clientIPOK, c.traceRoot, c.traceOK = "", false, "", false
 	clear(c.values)
 	c.values = c.values[:0]
 	c.errorHandled = false
@@ -377,6 +382,13 @@ func (c *Context) FormValue(name string) string {
 // address (a zone that is not an interface name makes it not one), as on
 // health checks.
 func (c *Context) ClientIP() string {
+	if !c.clientIPOK { // each record of Logger asks
+		c.clientIP, c.clientIPOK = c.findClientIP(), true
+	}
+	return c.clientIP
+}
+
+func (c *Context) findClientIP() string {
 	skip := c.router.cfg.trustedProxyHops
 	// Walk the lines from the last: the ALB appends to the last one.
 	for i := len(c.req.headers) - 1; i >= 0; i-- {

@@ -218,3 +218,45 @@ func TestCopyAllocatesForPooledDataOnly(t *testing.T) {
 		t.Errorf("Copy allocations: pooled event, typed event = %v; want the second one fewer", counts)
 	}
 }
+
+// TestClientIPAndTraceAskedAgain: every record of Logger asks for the
+// client address and the trace id; after the first time they cost
+// nothing, not a copy out of the pooled buffer each.
+func TestClientIPAndTraceAskedAgain(t *testing.T) {
+	if raceEnabled || testing.Short() {
+		t.Skip("allocation counts are not meaningful under -race or -short")
+	}
+	r := New()
+	ask := func(times int) HandlerFunc {
+		return func(c *Context) error {
+			for range times {
+				if c.ClientIP() == "" {
+					return errors.New("no client address")
+				}
+				if id, _ := c.Trace(); id == "" {
+					return errors.New("no trace id")
+				}
+			}
+			return c.NoContent(http.StatusNoContent)
+		}
+	}
+	r.GET("/once", ask(1))
+	r.GET("/often", ask(40))
+	for _, multi := range bothModes {
+		allocs := map[string]float64{}
+		for _, path := range []string{"/once", "/often"} {
+			ev := testEventJSON("GET", path, [][2]string{
+				{"x-forwarded-for", "203.0.113.7, 10.0.0.1"},
+				{"x-amzn-trace-id", "Self=1-67a0c2f1-aaaaaaaaaaaaaaaaaaaaaaaa;Root=1-67a0c2f1-3b9d2c1e0f4a5b6c7d8e9f01;Sampled=1"},
+				{"user-agent", strings.Repeat("u", 300)},
+			}, nil, multi)
+			if out, _ := r.Invoke(context.Background(), ev); !strings.Contains(string(out), `"statusCode":204`) {
+				t.Fatalf("%s %s: %s", modeLabel(multi), path, out)
+			}
+			allocs[path] = testing.AllocsPerRun(100, func() { _, _ = r.Invoke(context.Background(), ev) })
+		}
+		if allocs["/often"] > allocs["/once"] {
+			t.Errorf("%s: asking 40 times allocates %v times, once %v", modeLabel(multi), allocs["/often"], allocs["/once"])
+		}
+	}
+}

@@ -182,7 +182,11 @@ func (c *Context) Trace() (traceID, spanID string) {
 	if c.traceID != "" {
 		return c.traceID, c.spanID
 	}
-	return traceRoot(c.Header("X-Amzn-Trace-Id")), c.spanID
+	if !c.traceOK { // each record of Logger asks
+		v, _ := c.req.header("X-Amzn-Trace-Id")
+		c.traceRoot, c.traceOK = c.req.stable(traceRoot(v)), true
+	}
+	return c.traceRoot, c.spanID
 }
 
 // traceRoot returns the Root field of an X-Amzn-Trace-Id value, such as
