@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,5 +140,52 @@ func TestMarkdownNotApplicable(t *testing.T) {
 	}
 	if !strings.Contains(md, "### Typed handlers") || !strings.Contains(md, "| search | single | 1,000 |") {
 		t.Errorf("no typed handlers table:\n%s", md)
+	}
+}
+
+// TestSpeedTargets: the speed table computes the geometric means over the
+// workloads other than order and marks each target met or missed.
+func TestSpeedTargets(t *testing.T) {
+	for _, tc := range []struct {
+		albNs       float64
+		floorMark   string // the geometric-mean row against the floor
+		handwritten string // the geometric-mean row against handwritten
+	}{
+		{albNs: 1400, floorMark: "✓ 1.40×", handwritten: "✓ 7.14×"},
+		{albNs: 1600, floorMark: "✗ 1.60×", handwritten: "✗ 6.25×"},
+	} {
+		rep := &Report{cfg: Config{SkipGrowth: true}, verdicts: map[string]bench.Verdict{}, results: map[string]*Result{}}
+		for _, wl := range bench.Workloads {
+			for _, m := range bench.Modes {
+				rep.results[directBench(wl.Name, m.Name)] = &Result{NsPerOp: 1000}
+				for _, c := range bench.Contenders {
+					ns := 5000.0 // the adapters
+					switch c.Name {
+					case "floor":
+						ns = 1000
+					case "alb", "alb-typed":
+						ns = tc.albNs
+					case "handwritten":
+						ns = 10000
+					}
+					rep.verdicts[key(wl.Name, c.Name, m.Name)] = bench.Verdict{}
+					rep.results[contenderBench(wl.Name, c.Name, m.Name)] = &Result{NsPerOp: ns, AllocsPerOp: 3}
+				}
+			}
+		}
+		md := string(rep.Markdown(""))
+		cases := 2 * (len(bench.Workloads) - 1)
+		for _, want := range []string{
+			"| alb ÷ floor, geometric mean of " + strconv.Itoa(cases) + " cases ≤ 1.5× | " + tc.floorMark + " |",
+			"| handwritten ÷ alb, geometric mean of " + strconv.Itoa(cases) + " cases ≥ 7.0× | " + tc.handwritten + " |",
+			"| logo, single: allocs/op through lambda.NewHandler ≤ 3 | ✓ 3 |",
+		} {
+			if !strings.Contains(md, want) {
+				t.Errorf("alb at %v ns: no row %q in\n%s", tc.albNs, want, md[strings.Index(md, "### Speed targets"):])
+			}
+		}
+	}
+	if g := geomean([]float64{1, 4, 16}); g < 3.999 || g > 4.001 {
+		t.Errorf("geomean(1, 4, 16) = %v, want 4", g)
 	}
 }
