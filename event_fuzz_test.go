@@ -2,7 +2,10 @@ package alb
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -286,4 +289,75 @@ func walkArrayRest(dec *json.Decoder) (bool, error) {
 	}
 	_, err := dec.Token()
 	return false, err
+}
+
+// FuzzInvokeKeepsValues: whatever two events a Context decodes in turn in
+// its pooled buffer, what a handler was handed for the first still reads,
+// after the second, as a Context that never saw the second hands it out.
+// The handler keeps everything a Context hands out about the request.
+func FuzzInvokeKeepsValues(f *testing.F) {
+	f.Add(browserEvent(false), browserEvent(true))
+	f.Add(browserEvent(true), []byte(`{"httpMethod":"GET","path":"/x","headers":{"a":"b"}}`))
+	f.Add([]byte(`{"httpMethod":"POST","path":"/p%41th","headers":{"cookie":"a=\"1\"; b=2","x-forwarded-for":"10.0.0.1:80, [::1]:8","x-amzn-trace-id":"Root=1-a"},`+
+		`"queryStringParameters":{"q":"a+b%20c"},"body":"aGVsbG8=","isBase64Encoded":true}`),
+		[]byte(`{"httpMethod":"PUT","path":"/zzzzzzzzzzzzzzzzzzzzz","headers":{"cookie":"zzzzzzzzzzzzzz","x-forwarded-for":"zzzzzzzzzzzzzzzzzzzz"},"body":"zzzzzzzz"}`))
+	for _, event := range malformedEvents {
+		f.Add([]byte(event), browserEvent(false))
+	}
+	f.Fuzz(func(t *testing.T, first, second []byte) {
+		if len(first) > poolLimit+1024 || len(second) > poolLimit+1024 {
+			return
+		}
+		var kept []string
+		r := New()
+		r.NotFound = func(c *Context) error {
+			kept = keepAll(c)
+			return c.NoContent(http.StatusNoContent)
+		}
+		if _, err := r.Invoke(context.Background(), bytes.Clone(first)); err != nil {
+			t.Fatal(err)
+		}
+		got := kept
+		kept = nil
+		if _, err := r.Invoke(context.Background(), bytes.Clone(second)); err != nil {
+			t.Fatal(err)
+		}
+		fresh := New()
+		fresh.NotFound = r.NotFound
+		kept = nil
+		if _, err := fresh.Invoke(context.Background(), bytes.Clone(first)); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, kept) {
+			t.Fatalf("values kept from %q changed after %q:\nkept %q\nwant %q", first, second, got, kept)
+		}
+	})
+}
+
+// keepAll returns everything c hands out about the request, as strings.
+func keepAll(c *Context) []string {
+	vs := []string{c.Method(), c.RawPath(), c.Path(), c.RawQuery(), string(c.Body()), c.ClientIP(), c.TraceID(), c.TargetGroupARN()}
+	traceID, _ := c.Trace()
+	vs = append(vs, traceID, c.Query("q"))
+	for _, name := range []string{"cookie", "x-forwarded-for", "host", "a", "user-agent"} {
+		vs = append(vs, c.Header(name))
+		vs = append(vs, c.HeaderValues(name)...)
+	}
+	for _, k := range c.Cookies() {
+		vs = append(vs, k.Name, k.Value)
+	}
+	if v, ok := c.Cookie("a"); ok {
+		vs = append(vs, v)
+	}
+	ev := c.Event()
+	vs = append(vs, ev.Body, ev.Path)
+	for _, name := range slices.Sorted(maps.Keys(ev.Headers)) {
+		vs = append(vs, name, ev.Headers[name])
+	}
+	for _, name := range slices.Sorted(maps.Keys(ev.MultiValueHeaders)) {
+		vs = append(vs, name)
+		vs = append(vs, ev.MultiValueHeaders[name]...)
+	}
+	cp := c.Copy()
+	return append(vs, cp.Header("cookie"), string(cp.Body()), cp.Event().Body)
 }
