@@ -388,6 +388,7 @@ func (c *Context) ClientIP() string {
 	return c.clientIP
 }
 
+// findClientIP is ClientIP's work, done once per request.
 func (c *Context) findClientIP() string {
 	skip := c.router.cfg.trustedProxyHops
 	// Walk the lines from the last: the ALB appends to the last one.

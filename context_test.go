@@ -1363,7 +1363,7 @@ func TestContextRedirectRefusesControlCharacters(t *testing.T) {
 
 // carveRouter serves /hello/world with a handler that decodes two query
 // values and sets two cookies, the strings Invoke carves from the free room
-// of its payload copy.
+// of the request's own memory.
 func carveRouter(seen func(name, q, cookie string)) *Router {
 	r := New()
 	r.SetCookiePolicy = SetCookieCaseVariants // both cookies, no warning
@@ -1380,8 +1380,8 @@ func carveRouter(seen func(name, q, cookie string)) *Router {
 }
 
 // TestContextCarvedAllocs: decoded query values and cookies take no
-// allocation of their own: Invoke allocates the payload copy and the
-// response, nothing else.
+// allocation of their own: Invoke allocates the request's own memory and
+// the response, nothing else.
 func TestContextCarvedAllocs(t *testing.T) {
 	if raceEnabled || testing.Short() {
 		t.Skip("allocation counts are not meaningful under -race or -short")
@@ -1400,7 +1400,7 @@ func TestContextCarvedAllocs(t *testing.T) {
 	}
 }
 
-// TestContextCarvedLifetime: strings carved from a payload copy stay
+// TestContextCarvedLifetime: strings carved from the request's own memory stay
 // unchanged after later carving, after Invoke returns and after the pooled
 // Context serves other requests, including from other goroutines.
 func TestContextCarvedLifetime(t *testing.T) {
